@@ -1,0 +1,136 @@
+"""The HTTP side of the demo portal: webhook and OAuth URL forms, JSON in and out.
+
+`DemoPortal` runs a real HTTP server on 127.0.0.1 in a background thread, so the CLI, tests,
+Dagster and the loader's embedded default all talk to it over the network like to a portal.
+"""
+
+import json
+from contextlib import closing
+import logging
+import sqlite3
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ApiError, invalid_credentials, method_not_found, no_auth
+from .envelope import success
+from .methods import METHODS
+from .params import param, request_params
+
+log = logging.getLogger(__name__)
+DEFAULT_USER_ID = 1
+DEFAULT_SECRET = "demo0webhook0secret"
+
+
+def _method_from_path(path: str) -> tuple[str | None, str | None, str]:
+    """`/rest/1/s3cr3t/crm.deal.list.json` → ("1", "s3cr3t", "crm.deal.list"); OAuth has no ids."""
+    parts = [p for p in path.split("/") if p]
+    if not parts or parts[0] != "rest" or len(parts) not in (2, 4):
+        raise method_not_found()
+    method = parts[-1].lower().removesuffix(".json")
+    if len(parts) == 4:
+        return parts[1], parts[2], method
+    return None, None, method
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: "_Server"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        started = time.time()
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        try:
+            user_id, secret, method = _method_from_path(url.path)
+            params = request_params(url.query, body, self.headers.get("Content-Type", ""))
+            self.server.portal.authorize(user_id, secret, params)
+            handler = METHODS.get(method)
+            if handler is None:
+                raise method_not_found()
+            with closing(self.server.portal.connect()) as db:
+                result, total, next_start = handler(db, params)
+            self._send(200, success(result, started, total, next_start))
+        except ApiError as err:
+            self._send(err.status, err.body())
+        except Exception:
+            log.exception("demo portal failed on %s", url.path.rsplit("/", 1)[-1])
+            self._send(500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"})
+
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # The default writes the request line, which holds the webhook secret.
+        log.debug("%s %s", self.command, self.path.split("/rest/")[-1].split("/")[-1])
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    portal: "DemoPortal"
+
+
+class DemoPortal:
+    """A running demo portal over one generated company file."""
+
+    def __init__(self, db_path: Path, host: str = "127.0.0.1", port: int = 0,
+                 user_id: int = DEFAULT_USER_ID, secret: str = DEFAULT_SECRET):
+        self.db_path, self.user_id, self.secret = Path(db_path), str(user_id), secret
+        self._server = _Server((host, port), _Handler)
+        self._server.portal = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.base_url}/rest/{self.user_id}/{self.secret}/"
+
+    def authorize(self, user_id: str | None, secret: str | None, params: dict[str, Any]) -> None:
+        if user_id is None:  # OAuth form: the access token travels as `auth`
+            token = param(params, "auth")
+            if not token:
+                raise no_auth()
+            if token != self.secret:
+                raise ApiError(401, "invalid_token", "The access token provided is invalid.")
+        elif user_id != self.user_id or secret != self.secret:
+            raise invalid_credentials()
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+
+    def start(self) -> "DemoPortal":
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="demo-portal")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join()
+
+    def __enter__(self) -> "DemoPortal":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
