@@ -1,0 +1,54 @@
+"""Runs the `bitrix24` source into the warehouse, against the configured portal or the demo one."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+
+from pipelines import config
+from pipelines.demo_portal import company
+from pipelines.demo_portal.server import DemoPortal
+
+from . import bitrix24
+from .settings import DATASET_NAME, PIPELINE_NAME
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Portal:
+    webhook_url: str
+    portal_id: str
+
+
+@contextmanager
+def open_portal() -> Iterator[Portal]:
+    """The portal from BITRIX24_WEBHOOK_URL, or the bundled demo portal started for the run."""
+    url = config.webhook_url()
+    if url:
+        yield Portal(url, config.portal_id_from(url))
+        return
+    data = company.ensure(config.demo_portal_file())
+    with DemoPortal(data) as demo:
+        log.info("No BITRIX24_WEBHOOK_URL set: loading the demo portal at %s", demo.base_url)
+        yield Portal(demo.webhook_url, config.DEMO_PORTAL_ID)
+
+
+def pipeline(progress: str = "log") -> dlt.Pipeline:
+    warehouse = config.warehouse_path()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=dlt.destinations.duckdb(str(warehouse)),
+        dataset_name=DATASET_NAME,
+        pipelines_dir=str(config.warehouse_dir() / "dlt"),
+        progress=progress,
+    )
+
+
+def run(progress: str = "log") -> LoadInfo:
+    with open_portal() as portal:
+        return pipeline(progress).run(bitrix24(portal.webhook_url, portal.portal_id))
