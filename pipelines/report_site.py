@@ -1,0 +1,36 @@
+"""Builds the Evidence report site from the published warehouse: `sources`, then `build:strict`.
+
+Both steps are strict, so a failing page query fails the build instead of shipping a page
+with an error box.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines import config
+
+EVIDENCE_DIR = config.PROJECT_ROOT / "reports_evidence"
+SITE_DIR = EVIDENCE_DIR / "build"
+
+
+def build(published: Path | None = None) -> Path:
+    published = published or config.published_path()
+    if not published.exists():
+        raise FileNotFoundError(f"No published warehouse at {published}: run `make transform`")
+    source_dir = EVIDENCE_DIR / "sources" / "bitrix24"
+    env = {
+        **os.environ,
+        # Evidence joins this to the source folder, so it must be relative to it.
+        "EVIDENCE_SOURCE__bitrix24__filename": os.path.relpath(published, source_dir),
+        "EVIDENCE_TELEMETRY_DISABLED": "true",
+    }
+    for script in ("sources", "build:strict"):
+        subprocess.run(["npm", "run", "--silent", script], cwd=EVIDENCE_DIR, env=env, check=True)
+    return SITE_DIR
+
+
+if __name__ == "__main__":
+    print(f"Report site: {build()}")
+    sys.exit(0)
