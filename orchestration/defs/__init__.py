@@ -1,0 +1,1 @@
+"""Dagster definitions by concern: ingest (dlt), transform (dbt), reports (publish, site)."""
