@@ -37,7 +37,8 @@ def open_portal() -> Iterator[Portal]:
         yield Portal(demo.webhook_url, config.DEMO_PORTAL_ID)
 
 
-def pipeline(progress: str = "log") -> dlt.Pipeline:
+def pipeline(progress: str | None = "log") -> dlt.Pipeline:
+    """`progress="log"` prints entity, rows and rate while loading; None is quiet."""
     warehouse = config.warehouse_path()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
@@ -45,10 +46,10 @@ def pipeline(progress: str = "log") -> dlt.Pipeline:
         destination=dlt.destinations.duckdb(str(warehouse)),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(config.warehouse_dir() / "dlt"),
-        progress=progress,
+        **({"progress": progress} if progress else {}),
     )
 
 
-def run(progress: str = "log") -> LoadInfo:
+def run(progress: str | None = "log") -> LoadInfo:
     with open_portal() as portal:
         return pipeline(progress).run(bitrix24(portal.webhook_url, portal.portal_id))
