@@ -15,12 +15,18 @@ from orchestration.defs.transform import bitrix24_dbt
 # The dbt beside this interpreter: the venv need not be on PATH for `dagster` to find it.
 DBT = str(Path(sys.executable).parent / "dbt")
 
-refresh = define_asset_job("refresh", selection=AssetSelection.all(),
-                           description="Load the portal, build the marts, publish, build the site.")
+refresh = define_asset_job(
+    "refresh",
+    selection=AssetSelection.all(),
+    description="Load the portal, build the marts, publish, build the site.",
+)
 
 defs = Definitions(
     assets=[bitrix24_raw, bitrix24_dbt, published_warehouse, report_site],
     jobs=[refresh],
     schedules=[ScheduleDefinition(job=refresh, cron_schedule="*/15 * * * *")],
-    resources={"dlt": DagsterDltResource(), "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT)},
+    resources={
+        "dlt": DagsterDltResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT),
+    },
 )

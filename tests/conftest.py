@@ -30,9 +30,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def run_dbt(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(VENV_BIN / "dbt"), *args, "--project-dir", str(ROOT / "dbt_project"),
-         "--profiles-dir", str(ROOT / "dbt_project")],
-        capture_output=True, text=True, check=True)
+        [
+            str(VENV_BIN / "dbt"),
+            *args,
+            "--project-dir",
+            str(ROOT / "dbt_project"),
+            "--profiles-dir",
+            str(ROOT / "dbt_project"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 @pytest.fixture(scope="session")

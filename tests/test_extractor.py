@@ -25,14 +25,16 @@ def raw(built_warehouse):
 
 def test_every_deal_loaded_once_with_the_values_the_api_sent(raw, portal_db):
     truth = {row["ID"]: row for row in portal_db.execute("select * from deals")}
-    loaded = raw.execute("select id, opportunity, stage_id, moved_time, moved_by_id, closed"
-                         " from raw.deals").fetchall()
+    loaded = raw.execute(
+        "select id, opportunity, stage_id, moved_time, moved_by_id, closed from raw.deals"
+    ).fetchall()
     assert len(loaded) == len(truth) == len({r[0] for r in loaded})
     for deal_id, opportunity, stage_id, moved_time, moved_by_id, closed in loaded:
         source = truth[int(deal_id)]
         assert (opportunity, stage_id, moved_time, moved_by_id, closed) == tuple(
-            wire_value(DEAL[name], source[name]) for name in
-            ("OPPORTUNITY", "STAGE_ID", "MOVED_TIME", "MOVED_BY_ID", "CLOSED"))
+            wire_value(DEAL[name], source[name])
+            for name in ("OPPORTUNITY", "STAGE_ID", "MOVED_TIME", "MOVED_BY_ID", "CLOSED")
+        )
 
 
 @pytest.mark.parametrize("table", RAW_TABLES)
@@ -52,18 +54,25 @@ def test_a_second_load_merges_instead_of_duplicating(built_warehouse, portal_db)
 
     run(progress=None)
     with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
-        count, distinct = db.execute("select count(*), count(distinct id) from raw.deals").fetchone()
+        count, distinct = db.execute(
+            "select count(*), count(distinct id) from raw.deals"
+        ).fetchone()
     assert count == distinct == portal_db.execute("select count(*) from deals").fetchone()[0]
 
 
 def test_the_webhook_secret_is_stored_nowhere(built_warehouse, demo_portal):
     secret = demo_portal.secret
     with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
-        columns = db.execute("select table_schema, table_name, column_name from "
-                             "information_schema.columns where data_type = 'VARCHAR'").fetchall()
+        columns = db.execute(
+            "select table_schema, table_name, column_name from "
+            "information_schema.columns where data_type = 'VARCHAR'"
+        ).fetchall()
         for schema, table, column in columns:
-            hits = db.execute(f'select count(*) from "{schema}"."{table}" '
-                              f"where \"{column}\" like '%' || ? || '%'", [secret]).fetchone()[0]
+            hits = db.execute(
+                f'select count(*) from "{schema}"."{table}" '
+                f"where \"{column}\" like '%' || ? || '%'",
+                [secret],
+            ).fetchone()[0]
             assert hits == 0, f"secret found in {schema}.{table}.{column}"
     for path in Path(config.warehouse_dir(), "dlt").rglob("*"):
         if path.is_file():
@@ -72,8 +81,13 @@ def test_the_webhook_secret_is_stored_nowhere(built_warehouse, demo_portal):
 
 def _load_cli(tmp_path: Path, webhook: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BITRIX24_WEBHOOK_URL": webhook, "WAREHOUSE_DIR": str(tmp_path)}
-    return subprocess.run([sys.executable, "-m", "pipelines.bitrix24.cli"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.bitrix24.cli"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_wrong_secret_fails_in_one_clear_line_without_leaking_it(tmp_path, demo_portal):

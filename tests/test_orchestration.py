@@ -14,26 +14,36 @@ EXPECTED_LINEAGE = {
     "staging/stg_bitrix24__deals": {"bitrix24/deals"},
     "staging/stg_bitrix24__users": {"bitrix24/users"},
     "marts/mart_won_revenue_monthly": {
-        "staging/stg_bitrix24__currencies", "staging/stg_bitrix24__deal_stages",
-        "staging/stg_bitrix24__deals", "staging/stg_bitrix24__users"},
+        "staging/stg_bitrix24__currencies",
+        "staging/stg_bitrix24__deal_stages",
+        "staging/stg_bitrix24__deals",
+        "staging/stg_bitrix24__users",
+    },
     "published_warehouse": {
-        "marts/mart_won_revenue_monthly", "staging/stg_bitrix24__currencies",
-        "staging/stg_bitrix24__deal_stages", "staging/stg_bitrix24__deals",
-        "staging/stg_bitrix24__users"},
+        "marts/mart_won_revenue_monthly",
+        "staging/stg_bitrix24__currencies",
+        "staging/stg_bitrix24__deal_stages",
+        "staging/stg_bitrix24__deals",
+        "staging/stg_bitrix24__users",
+    },
     "report_site": {"published_warehouse"},
 }
 
 
 def test_asset_keys_and_lineage_are_as_designed():
     graph = defs.resolve_asset_graph()
-    lineage = {key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
-               for key in graph.get_all_asset_keys()}
+    lineage = {
+        key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+    }
     assert lineage == EXPECTED_LINEAGE
 
 
 def test_dbt_tests_are_asset_checks_on_their_models():
     checks = defs.resolve_asset_graph().asset_check_keys
-    on_mart = {c.name for c in checks if c.asset_key == AssetKey(["marts", "mart_won_revenue_monthly"])}
+    on_mart = {
+        c.name for c in checks if c.asset_key == AssetKey(["marts", "mart_won_revenue_monthly"])
+    }
     assert "unique_combination_mart_won_revenue_monthly_portal_id__won_month__manager_id" in on_mart
     assert len(checks) >= 18
 
@@ -54,6 +64,9 @@ def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_file):
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) >= 18
     assert all(e.passed for e in evaluations)
-    deals = next(e for e in result.get_asset_materialization_events()
-                 if e.asset_key == AssetKey(["bitrix24", "deals"]))
+    deals = next(
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == AssetKey(["bitrix24", "deals"])
+    )
     assert deals.materialization.metadata["rows_loaded"].value > 2000

@@ -17,8 +17,14 @@ from pipelines import report_site
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 # Chromium's own background services try the internet; this machine has none.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -70,7 +76,8 @@ def money(value: Decimal) -> str:
 def test_overview_shows_the_mart_totals_and_managers(browser, site_url, marts):
     page, foreign, errors = open_page(browser, site_url, "index", ready="Менеджер")
     revenue, deals = marts.execute(
-        "select sum(won_revenue), sum(won_deals) from marts.mart_won_revenue_monthly").fetchone()
+        "select sum(won_revenue), sum(won_deals) from marts.mart_won_revenue_monthly"
+    ).fetchone()
     text = page.locator("body").inner_text()
     assert money(revenue) in text
     assert f"{deals:,}" in text
@@ -79,7 +86,9 @@ def test_overview_shows_the_mart_totals_and_managers(browser, site_url, marts):
         [name + ("" if active else " (уволен)"), f"{won:,}", money(amount)]
         for name, active, won, amount in marts.execute(
             "select manager_name, is_manager_active, sum(won_deals), sum(won_revenue) "
-            "from marts.mart_won_revenue_monthly group by all order by 4 desc").fetchall()]
+            "from marts.mart_won_revenue_monthly group by all order by 4 desc"
+        ).fetchall()
+    ]
     table = page.locator("table:visible", has_text="Менеджер")
     rows = [row.split("\t") for row in table.locator("tr:has(td)").all_inner_texts()]
     assert [[cell.strip() for cell in row] for row in rows] == expected

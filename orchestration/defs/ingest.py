@@ -18,8 +18,13 @@ class RawTableTranslator(DagsterDltTranslator):
     """`bitrix24/deals`, the key dagster-dbt gives source('bitrix24', 'deals')."""
 
     def get_asset_spec(self, data: DltResourceTranslatorData) -> AssetSpec:
-        return super().get_asset_spec(data).replace_attributes(
-            key=AssetKey(["bitrix24", data.resource.name]), deps=[], group_name="raw")
+        return (
+            super()
+            .get_asset_spec(data)
+            .replace_attributes(
+                key=AssetKey(["bitrix24", data.resource.name]), deps=[], group_name="raw"
+            )
+        )
 
 
 @dlt_assets(
@@ -30,5 +35,6 @@ class RawTableTranslator(DagsterDltTranslator):
 )
 def bitrix24_raw(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
     with open_portal() as portal:
-        yield from dlt.run(context=context, dlt_source=bitrix24(portal.webhook_url,
-                                                                portal.portal_id))
+        yield from dlt.run(
+            context=context, dlt_source=bitrix24(portal.webhook_url, portal.portal_id)
+        )

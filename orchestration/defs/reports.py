@@ -20,6 +20,10 @@ def report_site(context: AssetExecutionContext) -> MaterializeResult:
     """The static Evidence site (`reports_evidence/build`)."""
     site = build_report_site()
     files = [p for p in site.rglob("*") if p.is_file()]
-    return MaterializeResult(metadata={"path": str(site), "files": len(files),
-                                       "bytes": sum(p.stat().st_size for p in files)})
-
+    return MaterializeResult(
+        metadata={
+            "path": str(site),
+            "files": len(files),
+            "bytes": sum(p.stat().st_size for p in files),
+        }
+    )

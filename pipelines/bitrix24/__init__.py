@@ -17,8 +17,9 @@ from .settings import DECLARED_COLUMNS, RESOURCES, SELECT
 
 
 @dlt.source(name="bitrix24", max_table_nesting=0)
-def bitrix24(webhook_url: str = dlt.secrets.value, portal_id: str | None = None
-             ) -> list[DltResource]:
+def bitrix24(
+    webhook_url: str = dlt.secrets.value, portal_id: str | None = None
+) -> list[DltResource]:
     client = Bitrix24Client(webhook_url)
     portal = portal_id or portal_id_from(webhook_url)
     # Keep the portal's strings as they came: no guessing timestamps on the way in.
@@ -26,15 +27,19 @@ def bitrix24(webhook_url: str = dlt.secrets.value, portal_id: str | None = None
     return [_resource(client, portal, table, *spec) for table, spec in RESOURCES.items()]
 
 
-def _resource(client: Bitrix24Client, portal: str, table: str, method: str, reading: str,
-              key: str) -> DltResource:
+def _resource(
+    client: Bitrix24Client, portal: str, table: str, method: str, reading: str, key: str
+) -> DltResource:
     def rows() -> Iterator[list[dict[str, Any]]]:
         params = {"select": SELECT[method]} if method in SELECT else {}
         pages = client.scan(method, params) if reading == "keyset" else client.pages(method, params)
         for page in pages:
             yield [{"portal_id": portal, **row} for row in page]
 
-    columns = {name.lower(): {"data_type": "text", "nullable": name != key}
-               for name in DECLARED_COLUMNS.get(table, [])}
-    return dlt.resource(rows, name=table, write_disposition="merge",
-                        primary_key=("portal_id", key), columns=columns)
+    columns = {
+        name.lower(): {"data_type": "text", "nullable": name != key}
+        for name in DECLARED_COLUMNS.get(table, [])
+    }
+    return dlt.resource(
+        rows, name=table, write_disposition="merge", primary_key=("portal_id", key), columns=columns
+    )

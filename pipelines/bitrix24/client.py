@@ -25,11 +25,13 @@ class Bitrix24Client:
         if not webhook_url.startswith(("http://", "https://")) or "/rest/" not in webhook_url:
             raise Bitrix24Error(
                 f"Not a Bitrix24 webhook URL: {redact(webhook_url)!r} "
-                "(expected https://PORTAL/rest/USER_ID/SECRET/)")
+                "(expected https://PORTAL/rest/USER_ID/SECRET/)"
+            )
         self.base = webhook_url.rstrip("/") + "/"
         self.requests_made = 0
-        self._http = RetryingHttp(request_timeout=timeout, request_max_attempts=max_attempts,
-                                  raise_for_status=False).session
+        self._http = RetryingHttp(
+            request_timeout=timeout, request_max_attempts=max_attempts, raise_for_status=False
+        ).session
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """POST one method with a JSON body and return the whole envelope."""
@@ -37,12 +39,14 @@ class Bitrix24Client:
         try:
             response = self._http.post(self.base + method, json=params or {})
         except RequestException as err:
-            raise Bitrix24Error(f"{method}: portal unreachable at {redact(self.base)} "
-                                f"({type(err).__name__})") from None
+            raise Bitrix24Error(
+                f"{method}: portal unreachable at {redact(self.base)} ({type(err).__name__})"
+            ) from None
         return _envelope(method, response)
 
-    def scan(self, method: str, params: dict[str, Any] | None = None,
-             id_field: str = "ID") -> Iterator[list[dict[str, Any]]]:
+    def scan(
+        self, method: str, params: dict[str, Any] | None = None, id_field: str = "ID"
+    ) -> Iterator[list[dict[str, Any]]]:
         """Every row of a list, by keyset pages: `order ID ASC`, `>ID`, `start=-1`.
 
         Offset pages skip and repeat rows while the portal changes under them, and make the
@@ -52,17 +56,24 @@ class Bitrix24Client:
         base_filter = dict(params.pop("filter", {}))
         last_id = 0
         while True:
-            page = self.call(method, {**params, "order": {id_field: "ASC"},
-                                      "filter": {**base_filter, f">{id_field}": last_id},
-                                      "start": -1})["result"]
+            page = self.call(
+                method,
+                {
+                    **params,
+                    "order": {id_field: "ASC"},
+                    "filter": {**base_filter, f">{id_field}": last_id},
+                    "start": -1,
+                },
+            )["result"]
             if page:
                 yield page
             if len(page) < PAGE_SIZE:
                 return
             last_id = int(page[-1][id_field])
 
-    def pages(self, method: str, params: dict[str, Any] | None = None
-              ) -> Iterator[list[dict[str, Any]]]:
+    def pages(
+        self, method: str, params: dict[str, Any] | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
         """Every row of a small list by `start`/`next` (for methods with no ID order)."""
         start: int | None = 0
         while start is not None:
@@ -77,8 +88,10 @@ def _envelope(method: str, response: Response) -> dict[str, Any]:
         body = response.json()
     except ValueError:
         kind = response.headers.get("Content-Type", "unknown content")
-        raise Bitrix24Error(f"{method}: HTTP {response.status_code}, not JSON ({kind}); "
-                            "is the webhook URL a Bitrix24 portal?") from None
+        raise Bitrix24Error(
+            f"{method}: HTTP {response.status_code}, not JSON ({kind}); "
+            "is the webhook URL a Bitrix24 portal?"
+        ) from None
     if not isinstance(body, dict):
         raise Bitrix24Error(f"{method}: unexpected answer {type(body).__name__}, not an object")
     if "error" in body:

@@ -1,6 +1,7 @@
 """`demo-portal serve`: run the demo portal until interrupted, printing its webhook URL."""
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -17,10 +18,8 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with DemoPortal(path, port=args.port) as portal:
         print(f"Demo portal ready. Webhook URL: {portal.webhook_url}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

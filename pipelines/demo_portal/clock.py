@@ -19,8 +19,11 @@ def to_portal_iso(epoch: int) -> str:
 def parse_filter_moment(value: str) -> int:
     """A date or date-time from a filter; without an offset it is portal-local, as in Bitrix."""
     text = value.strip().replace(" ", "T", 1)
-    moment = datetime.fromisoformat(text) if "T" in text else datetime.combine(
-        date.fromisoformat(text), datetime.min.time())
+    moment = (
+        datetime.fromisoformat(text)
+        if "T" in text
+        else datetime.combine(date.fromisoformat(text), datetime.min.time())
+    )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PORTAL_TZ)
     return to_epoch(moment)

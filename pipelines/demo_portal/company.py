@@ -35,52 +35,72 @@ USERS = [
     (14, "Артём", "Зайцев", "Замерщик", 4, True, "engineering"),
     (15, "Виктор", "Лебедев", "Менеджер по продажам", 2, False, "sales"),  # dismissed
 ]
-DISMISSED_ON = {5: datetime(2024, 9, 30, 18, 0, tzinfo=PORTAL_TZ),
-                15: datetime(2023, 6, 30, 18, 0, tzinfo=PORTAL_TZ)}
+DISMISSED_ON = {
+    5: datetime(2024, 9, 30, 18, 0, tzinfo=PORTAL_TZ),
+    15: datetime(2023, 6, 30, 18, 0, tzinfo=PORTAL_TZ),
+}
 MARKETER_ID = 7
 SALES_MANAGERS = [u[0] for u in USERS if u[6] == "sales" and u[0] != 13]
 
 # Funnels: (category id, name, [(status id, name, semantics)]); semantics None = in progress.
 FUNNELS = [
-    (0, "Альтера услуги", [
-        ("NEW", "Новая заявка", None),
-        ("PREPARATION", "Квалификация", None),
-        ("UC_MEASURE", "Выезд замерщика", None),
-        ("UC_ESTIMATE", "Проект и смета", None),
-        ("PREPAYMENT_INVOICE", "КП отправлено", None),
-        ("UC_FOLLOWUP", "Дожим после КП", None),
-        ("UC_WAITING", "Ожидание", None),
-        ("EXECUTING", "Предоплата получена", None),
-        ("FINAL_INVOICE", "Передано инженеру", None),
-        ("WON", "Сделка успешна", "S"),
-        ("LOSE", "Дорого", "F"),
-        ("UC_NOANSWER", "Не отвечает", "F"),
-        ("UC_BADLEAD", "Некачественный лид", "F"),
-    ]),
-    (1, "Эталон", [
-        ("C1:NEW", "Новая заявка", None),
-        ("C1:PREPARATION", "Переговоры", None),
-        ("C1:EXECUTING", "Договор", None),
-        ("C1:WON", "Сделка успешна", "S"),
-        ("C1:LOSE", "Сделка провалена", "F"),
-    ]),
-    (2, "Сервис", [
-        ("C2:NEW", "Заявка на обслуживание", None),
-        ("C2:EXECUTING", "В работе", None),
-        ("C2:WON", "Выполнено", "S"),
-        ("C2:LOSE", "Отказ", "F"),
-    ]),
+    (
+        0,
+        "Альтера услуги",
+        [
+            ("NEW", "Новая заявка", None),
+            ("PREPARATION", "Квалификация", None),
+            ("UC_MEASURE", "Выезд замерщика", None),
+            ("UC_ESTIMATE", "Проект и смета", None),
+            ("PREPAYMENT_INVOICE", "КП отправлено", None),
+            ("UC_FOLLOWUP", "Дожим после КП", None),
+            ("UC_WAITING", "Ожидание", None),
+            ("EXECUTING", "Предоплата получена", None),
+            ("FINAL_INVOICE", "Передано инженеру", None),
+            ("WON", "Сделка успешна", "S"),
+            ("LOSE", "Дорого", "F"),
+            ("UC_NOANSWER", "Не отвечает", "F"),
+            ("UC_BADLEAD", "Некачественный лид", "F"),
+        ],
+    ),
+    (
+        1,
+        "Эталон",
+        [
+            ("C1:NEW", "Новая заявка", None),
+            ("C1:PREPARATION", "Переговоры", None),
+            ("C1:EXECUTING", "Договор", None),
+            ("C1:WON", "Сделка успешна", "S"),
+            ("C1:LOSE", "Сделка провалена", "F"),
+        ],
+    ),
+    (
+        2,
+        "Сервис",
+        [
+            ("C2:NEW", "Заявка на обслуживание", None),
+            ("C2:EXECUTING", "В работе", None),
+            ("C2:WON", "Выполнено", "S"),
+            ("C2:LOSE", "Отказ", "F"),
+        ],
+    ),
 ]
 # Mean days a deal stays in each in-progress stage; "Ожидание" is where deals pile up.
 MEAN_STAY_DAYS = {"UC_WAITING": 240, "UC_FOLLOWUP": 25, "UC_ESTIMATE": 20}
 SOURCES = [
-    ("CALL", "Звонок"), ("WEB", "Сайт"), ("ADVERTISING", "Яндекс.Директ"),
-    ("RECOMMENDATION", "Рекомендация"), ("TRADE_SHOW", "Выставка"), ("UC_WHATSAPP", "WhatsApp"),
+    ("CALL", "Звонок"),
+    ("WEB", "Сайт"),
+    ("ADVERTISING", "Яндекс.Директ"),
+    ("RECOMMENDATION", "Рекомендация"),
+    ("TRADE_SHOW", "Выставка"),
+    ("UC_WHATSAPP", "WhatsApp"),
 ]
 OBJECT_TYPES = ["бассейн", "баня", "сауна", "хамам", "спа-комплекс"]
-CURRENCIES = [("RUB", 1, 1.0, True, "Российский рубль", 10),
-              ("USD", 1, 81.2543, False, "Доллар США", 20),
-              ("EUR", 1, 92.6411, False, "Евро", 30)]
+CURRENCIES = [
+    ("RUB", 1, 1.0, True, "Российский рубль", 10),
+    ("USD", 1, 81.2543, False, "Доллар США", 20),
+    ("EUR", 1, 92.6411, False, "Евро", 30),
+]
 
 
 @dataclass
@@ -120,8 +140,9 @@ def _simulate(rng: random.Random, deal: Deal) -> None:
     deal.moves.append(Move(progress[0], at, deal.assigned_id, False))
     for next_stage in [*progress[1:], won]:
         current = deal.moves[-1].stage_id
-        at = at + timedelta(days=rng.expovariate(1 / MEAN_STAY_DAYS.get(current, 7)),
-                            minutes=rng.randint(0, 600))
+        at = at + timedelta(
+            days=rng.expovariate(1 / MEAN_STAY_DAYS.get(current, 7)), minutes=rng.randint(0, 600)
+        )
         if at >= TODAY:
             return
         if at >= DISMISSED_ON.get(deal.assigned_id, TODAY):
@@ -157,8 +178,16 @@ def _random_deal(rng: random.Random) -> Deal:
 
 def _story_deals() -> list[Deal]:
     """Deals the reports must surface exactly (demo-company.md, stories 1 and 4)."""
-    surprise = Deal(datetime(2023, 3, 14, 11, 20, tzinfo=PORTAL_TZ), 0, 2, 28_000_000.0, "RUB",
-                    "Спа-комплекс «Северная Ривьера»", "RECOMMENDATION", 5)
+    surprise = Deal(
+        datetime(2023, 3, 14, 11, 20, tzinfo=PORTAL_TZ),
+        0,
+        2,
+        28_000_000.0,
+        "RUB",
+        "Спа-комплекс «Северная Ривьера»",
+        "RECOMMENDATION",
+        5,
+    )
     surprise.moves = [
         Move("NEW", surprise.created_at, 2, False),
         Move("PREPARATION", datetime(2023, 3, 20, 10, 5, tzinfo=PORTAL_TZ), 2, False),
@@ -169,8 +198,16 @@ def _story_deals() -> list[Deal]:
         Move("WON", datetime(2025, 3, 25, 10, 17, 3, tzinfo=PORTAL_TZ), MARKETER_ID, True),
     ]
     surprise.close_date = date(2025, 3, 31)  # the editable close date disagrees with the move
-    loser = Deal(datetime(2024, 1, 30, 14, 2, tzinfo=PORTAL_TZ), 0, 3, 6_500_000.0, "RUB",
-                 "Бассейн и баня, коттедж в Жуковке", "ADVERTISING", 1)
+    loser = Deal(
+        datetime(2024, 1, 30, 14, 2, tzinfo=PORTAL_TZ),
+        0,
+        3,
+        6_500_000.0,
+        "RUB",
+        "Бассейн и баня, коттедж в Жуковке",
+        "ADVERTISING",
+        1,
+    )
     loser.moves = [
         Move("NEW", loser.created_at, 3, False),
         Move("PREPARATION", datetime(2024, 2, 2, 11, 0, tzinfo=PORTAL_TZ), 3, False),
@@ -187,25 +224,45 @@ def _deal_row(deal: Deal, semantics: dict[str, str | None]) -> dict:
     last = deal.moves[-1]
     sem = semantics[last.stage_id]
     closed = sem is not None
-    close_date = deal.close_date or (last.at.date() if closed
-                                     else (deal.created_at + timedelta(days=60)).date())
+    close_date = deal.close_date or (
+        last.at.date() if closed else (deal.created_at + timedelta(days=60)).date()
+    )
     modified = max(last.at, deal.created_at + timedelta(minutes=5))
     return {
-        "ID": deal.id, "TITLE": deal.title, "TYPE_ID": "SALE" if deal.category_id != 2 else "SERVICE",
-        "CATEGORY_ID": deal.category_id, "STAGE_ID": last.stage_id,
+        "ID": deal.id,
+        "TITLE": deal.title,
+        "TYPE_ID": "SALE" if deal.category_id != 2 else "SERVICE",
+        "CATEGORY_ID": deal.category_id,
+        "STAGE_ID": last.stage_id,
         "STAGE_SEMANTIC_ID": {"S": "S", "F": "F"}.get(sem, "P"),
-        "IS_NEW": int(len(deal.moves) == 1), "PROBABILITY": None, "CURRENCY_ID": deal.currency,
-        "OPPORTUNITY": deal.amount, "IS_MANUAL_OPPORTUNITY": 1, "COMPANY_ID": None,
-        "CONTACT_ID": None, "LEAD_ID": None, "BEGINDATE": deal.created_at.date().isoformat(),
-        "CLOSEDATE": close_date.isoformat(), "OPENED": 1, "CLOSED": int(closed), "COMMENTS": None,
-        "ASSIGNED_BY_ID": deal.assigned_id, "CREATED_BY_ID": deal.moves[0].actor_id,
-        "MODIFY_BY_ID": last.actor_id, "MOVED_BY_ID": last.actor_id,
-        "DATE_CREATE": to_epoch(deal.created_at), "DATE_MODIFY": to_epoch(modified),
-        "MOVED_TIME": to_epoch(last.at), "SOURCE_ID": deal.source_id, "SOURCE_DESCRIPTION": None,
+        "IS_NEW": int(len(deal.moves) == 1),
+        "PROBABILITY": None,
+        "CURRENCY_ID": deal.currency,
+        "OPPORTUNITY": deal.amount,
+        "IS_MANUAL_OPPORTUNITY": 1,
+        "COMPANY_ID": None,
+        "CONTACT_ID": None,
+        "LEAD_ID": None,
+        "BEGINDATE": deal.created_at.date().isoformat(),
+        "CLOSEDATE": close_date.isoformat(),
+        "OPENED": 1,
+        "CLOSED": int(closed),
+        "COMMENTS": None,
+        "ASSIGNED_BY_ID": deal.assigned_id,
+        "CREATED_BY_ID": deal.moves[0].actor_id,
+        "MODIFY_BY_ID": last.actor_id,
+        "MOVED_BY_ID": last.actor_id,
+        "DATE_CREATE": to_epoch(deal.created_at),
+        "DATE_MODIFY": to_epoch(modified),
+        "MOVED_TIME": to_epoch(last.at),
+        "SOURCE_ID": deal.source_id,
+        "SOURCE_DESCRIPTION": None,
         "UTM_SOURCE": "yandex" if deal.source_id == "ADVERTISING" else None,
         "UTM_MEDIUM": "cpc" if deal.source_id == "ADVERTISING" else None,
         "UTM_CAMPAIGN": "spa_moscow" if deal.source_id == "ADVERTISING" else None,
-        "UTM_CONTENT": None, "UTM_TERM": None, "LAST_ACTIVITY_TIME": to_epoch(last.at),
+        "UTM_CONTENT": None,
+        "UTM_TERM": None,
+        "LAST_ACTIVITY_TIME": to_epoch(last.at),
         "UF_CRM_OBJECT_TYPE": deal.object_type,
     }
 
@@ -239,30 +296,70 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     _create_table(db, "users", list(USER))
     _create_table(db, "currencies", list(CURRENCY))
     # Ground truth a real portal does not expose: every move with its real actor.
-    db.execute("create table stage_moves (ID, OWNER_ID, STAGE_ID, CATEGORY_ID, CREATED_TIME,"
-               " ACTOR_ID, BY_ROBOT)")
+    db.execute(
+        "create table stage_moves (ID, OWNER_ID, STAGE_ID, CATEGORY_ID, CREATED_TIME,"
+        " ACTOR_ID, BY_ROBOT)"
+    )
     db.execute("create table meta (key primary key, value)")
 
     semantics = stage_semantics()
     _insert(db, "deals", [_deal_row(d, semantics) for d in deals])
     moves = sorted(((m.at, d, m) for d in deals for m in d.moves), key=lambda t: (t[0], t[1].id))
-    _insert(db, "stage_moves", [
-        {"ID": n, "OWNER_ID": d.id, "STAGE_ID": m.stage_id, "CATEGORY_ID": d.category_id,
-         "CREATED_TIME": to_epoch(at), "ACTOR_ID": m.actor_id, "BY_ROBOT": int(m.by_robot)}
-        for n, (at, d, m) in enumerate(moves, start=1)])
+    _insert(
+        db,
+        "stage_moves",
+        [
+            {
+                "ID": n,
+                "OWNER_ID": d.id,
+                "STAGE_ID": m.stage_id,
+                "CATEGORY_ID": d.category_id,
+                "CREATED_TIME": to_epoch(at),
+                "ACTOR_ID": m.actor_id,
+                "BY_ROBOT": int(m.by_robot),
+            }
+            for n, (at, d, m) in enumerate(moves, start=1)
+        ],
+    )
     _insert(db, "statuses", _status_rows())
-    _insert(db, "users", [
-        {"ID": uid, "ACTIVE": int(active), "NAME": first, "LAST_NAME": last,
-         "EMAIL": f"user{uid}@spa-altera.example", "WORK_POSITION": position,
-         "UF_DEPARTMENT": str(dept), "USER_TYPE": "employee",
-         "DATE_REGISTER": to_epoch(HISTORY_STARTS - timedelta(days=30 * (16 - uid))),
-         "LAST_LOGIN": to_epoch(DISMISSED_ON.get(uid, TODAY - timedelta(hours=uid)))}
-        for uid, first, last, position, dept, active, _ in USERS])
-    _insert(db, "currencies", [
-        {"CURRENCY": c, "AMOUNT_CNT": cnt, "AMOUNT": amount, "BASE": int(base),
-         "FULL_NAME": name, "SORT": sort} for c, cnt, amount, base, name, sort in CURRENCIES])
-    db.executemany("insert into meta values (?, ?)",
-                   [("seed", seed), ("scale", scale), ("today", to_epoch(TODAY))])
+    _insert(
+        db,
+        "users",
+        [
+            {
+                "ID": uid,
+                "ACTIVE": int(active),
+                "NAME": first,
+                "LAST_NAME": last,
+                "EMAIL": f"user{uid}@spa-altera.example",
+                "WORK_POSITION": position,
+                "UF_DEPARTMENT": str(dept),
+                "USER_TYPE": "employee",
+                "DATE_REGISTER": to_epoch(HISTORY_STARTS - timedelta(days=30 * (16 - uid))),
+                "LAST_LOGIN": to_epoch(DISMISSED_ON.get(uid, TODAY - timedelta(hours=uid))),
+            }
+            for uid, first, last, position, dept, active, _ in USERS
+        ],
+    )
+    _insert(
+        db,
+        "currencies",
+        [
+            {
+                "CURRENCY": c,
+                "AMOUNT_CNT": cnt,
+                "AMOUNT": amount,
+                "BASE": int(base),
+                "FULL_NAME": name,
+                "SORT": sort,
+            }
+            for c, cnt, amount, base, name, sort in CURRENCIES
+        ],
+    )
+    db.executemany(
+        "insert into meta values (?, ?)",
+        [("seed", seed), ("scale", scale), ("today", to_epoch(TODAY))],
+    )
     db.commit()
     db.close()
     tmp.replace(path)
@@ -272,13 +369,29 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
 def _status_rows() -> list[dict]:
     rows: list[dict] = []
 
-    def add(entity: str, status_id: str, name: str, sort: int, category: int | None,
-            semantics: str | None = None, system: bool = False) -> None:
-        rows.append({"ID": len(rows) + 1, "ENTITY_ID": entity, "STATUS_ID": status_id,
-                     "NAME": name, "NAME_INIT": name if system else None, "SORT": sort,
-                     "SYSTEM": int(system), "CATEGORY_ID": category,
-                     "COLOR": {"S": "#7BD500", "F": "#FF5752"}.get(semantics or "", "#39A8EF"),
-                     "SEMANTICS": semantics})
+    def add(
+        entity: str,
+        status_id: str,
+        name: str,
+        sort: int,
+        category: int | None,
+        semantics: str | None = None,
+        system: bool = False,
+    ) -> None:
+        rows.append(
+            {
+                "ID": len(rows) + 1,
+                "ENTITY_ID": entity,
+                "STATUS_ID": status_id,
+                "NAME": name,
+                "NAME_INIT": name if system else None,
+                "SORT": sort,
+                "SYSTEM": int(system),
+                "CATEGORY_ID": category,
+                "COLOR": {"S": "#7BD500", "F": "#FF5752"}.get(semantics or "", "#39A8EF"),
+                "SEMANTICS": semantics,
+            }
+        )
 
     for category, _, stages in FUNNELS:
         entity = "DEAL_STAGE" if category == 0 else f"DEAL_STAGE_{category}"

@@ -21,8 +21,9 @@ def time_block(started: float) -> dict[str, Any]:
     }
 
 
-def success(result: Any, started: float, total: int | None = None,
-            next_start: int | None = None) -> dict[str, Any]:
+def success(
+    result: Any, started: float, total: int | None = None, next_start: int | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"result": result}
     if next_start is not None:
         body["next"] = next_start

@@ -30,7 +30,7 @@ class Page:
 def _split_operator(key: str) -> tuple[str, str]:
     for op in OPERATORS:
         if key.startswith(op):
-            return op, key[len(op):]
+            return op, key[len(op) :]
     return "=", key
 
 
@@ -67,14 +67,18 @@ def _where(fields: dict[str, Field], filters: Any) -> tuple[str, list[Any]]:
             continue  # legacy methods ignore unknown filter keys
         column = f'"{field.name}"'
         if op in ("@", "!@"):
-            values = value.values() if isinstance(value, dict) else (
-                value if isinstance(value, list) else [value])
+            values = (
+                value.values()
+                if isinstance(value, dict)
+                else (value if isinstance(value, list) else [value])
+            )
             converted = [_filter_value(field, v) for v in values]
             if not converted:
                 clauses.append("0" if op == "@" else "1")
                 continue
-            clauses.append(f"{column} {'not ' if op == '!@' else ''}in "
-                           f"({', '.join('?' * len(converted))})")
+            clauses.append(
+                f"{column} {'not ' if op == '!@' else ''}in ({', '.join('?' * len(converted))})"
+            )
             args.extend(converted)
         elif op == "%":
             clauses.append(f"{column} like ?")
@@ -101,8 +105,11 @@ def _order_by(fields: dict[str, Field], order: Any) -> str:
 
 
 def selected_fields(fields: dict[str, Field], select: Any) -> list[Field]:
-    names = list(select.values()) if isinstance(select, dict) else (
-        select if isinstance(select, list) else [])
+    names = (
+        list(select.values())
+        if isinstance(select, dict)
+        else (select if isinstance(select, list) else [])
+    )
     names = [str(n).upper() for n in names] or ["*", "UF_*"]
     chosen = {}
     if "ID" in fields:
@@ -142,19 +149,30 @@ def wire_value(field: Field, value: Any) -> Any:
     return value
 
 
-def list_page(db: sqlite3.Connection, table: str, fields: dict[str, Field], *,
-              filters: Any = None, order: Any = None, select: Any = None,
-              start: Any = 0) -> Page:
+def list_page(
+    db: sqlite3.Connection,
+    table: str,
+    fields: dict[str, Field],
+    *,
+    filters: Any = None,
+    order: Any = None,
+    select: Any = None,
+    start: Any = 0,
+) -> Page:
     try:
         offset = int(start or 0)
     except (TypeError, ValueError):
         offset = 0
     where, args = _where(fields, filters)
     columns = selected_fields(fields, select)
-    sql = (f"select {', '.join(f'{chr(34)}{f.name}{chr(34)}' for f in columns)} from {table}"
-           f"{where}{_order_by(fields, order)} limit {PAGE_SIZE} offset {max(offset, 0)}")
-    rows = [{f.name: wire_value(f, v) for f, v in zip(columns, row, strict=True)}
-            for row in db.execute(sql, args)]
+    sql = (
+        f"select {', '.join(f'{chr(34)}{f.name}{chr(34)}' for f in columns)} from {table}"
+        f"{where}{_order_by(fields, order)} limit {PAGE_SIZE} offset {max(offset, 0)}"
+    )
+    rows = [
+        {f.name: wire_value(f, v) for f, v in zip(columns, row, strict=True)}
+        for row in db.execute(sql, args)
+    ]
     if offset == -1:  # the portal skips the count: total 0 and no next
         return Page(rows, 0, None)
     total = db.execute(f"select count(*) from {table}{where}", args).fetchone()[0]

@@ -1,4 +1,7 @@
-"""REST methods the demo portal answers, keyed by lower-cased name (portals route case-insensitively)."""
+"""REST methods the demo portal answers, keyed by lower-cased name.
+
+Portals route method names case-insensitively, so the server lower-cases before lookup.
+"""
 
 import sqlite3
 from collections.abc import Callable
@@ -18,9 +21,15 @@ SCOPES = ["crm", "user", "department", "telephony", "imopenlines"]
 
 
 def crm_deal_list(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
-    page = list_page(db, "deals", DEAL, filters=param(params, "filter"),
-                     order=param(params, "order"), select=param(params, "select"),
-                     start=param(params, "start"))
+    page = list_page(
+        db,
+        "deals",
+        DEAL,
+        filters=param(params, "filter"),
+        order=param(params, "order"),
+        select=param(params, "select"),
+        start=param(params, "start"),
+    )
     return page.rows, page.total, page.next
 
 
@@ -33,23 +42,56 @@ def crm_deal_get(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
 
 
 def crm_deal_fields(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
-    types = {"id": "integer", "int": "integer", "money": "double", "string": "string",
-             "flag": "char", "datetime": "datetime", "date": "date"}
-    return {f.name: {"type": types.get(f.kind, "string"), "isRequired": False,
-                     "isReadOnly": f.name in ("ID", "DATE_CREATE", "DATE_MODIFY", "MOVED_BY_ID",
-                                              "MOVED_TIME", "STAGE_SEMANTIC_ID"),
-                     "isImmutable": f.name == "CATEGORY_ID", "isMultiple": False,
-                     "isDynamic": f.name.startswith("UF_"), "title": f.title}
-            for f in DEAL.values()}, None, None
+    types = {
+        "id": "integer",
+        "int": "integer",
+        "money": "double",
+        "string": "string",
+        "flag": "char",
+        "datetime": "datetime",
+        "date": "date",
+    }
+    return (
+        {
+            f.name: {
+                "type": types.get(f.kind, "string"),
+                "isRequired": False,
+                "isReadOnly": f.name
+                in (
+                    "ID",
+                    "DATE_CREATE",
+                    "DATE_MODIFY",
+                    "MOVED_BY_ID",
+                    "MOVED_TIME",
+                    "STAGE_SEMANTIC_ID",
+                ),
+                "isImmutable": f.name == "CATEGORY_ID",
+                "isMultiple": False,
+                "isDynamic": f.name.startswith("UF_"),
+                "title": f.title,
+            }
+            for f in DEAL.values()
+        },
+        None,
+        None,
+    )
 
 
 def crm_status_list(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
-    page = list_page(db, "statuses", STATUS, filters=param(params, "filter"),
-                     order=param(params, "order") or {"SORT": "ASC"}, start=param(params, "start"))
+    page = list_page(
+        db,
+        "statuses",
+        STATUS,
+        filters=param(params, "filter"),
+        order=param(params, "order") or {"SORT": "ASC"},
+        start=param(params, "start"),
+    )
     for row in page.rows:
         semantics = row["SEMANTICS"]
-        row["EXTRA"] = {"SEMANTICS": {"S": "success", "F": "failure"}.get(semantics, "process"),
-                        "COLOR": row["COLOR"]}
+        row["EXTRA"] = {
+            "SEMANTICS": {"S": "success", "F": "failure"}.get(semantics, "process"),
+            "COLOR": row["COLOR"],
+        }
     return page.rows, page.total, page.next
 
 
@@ -58,9 +100,14 @@ def user_get(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
     filters = dict(param(params, "filter") or {})
     filters.update({k: v for k, v in params.items() if k.upper().lstrip("!<>=@%") in USER})
     sort = str(param(params, "sort") or "ID")
-    page = list_page(db, "users", USER, filters=filters,
-                     order={sort: str(param(params, "order") or "ASC")},
-                     start=param(params, "start"))
+    page = list_page(
+        db,
+        "users",
+        USER,
+        filters=filters,
+        order={sort: str(param(params, "order") or "ASC")},
+        start=param(params, "start"),
+    )
     return page.rows, page.total, page.next
 
 

@@ -13,7 +13,10 @@ _BRACKETS = re.compile(r"\[([^\]]*)\]")
 
 
 def php_decode(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """`[("filter[>ID]", "5"), ("select[]", "ID")]` → `{"filter": {">ID": "5"}, "select": ["ID"]}`."""
+    """PHP bracket keys to nested values.
+
+    `[("filter[>ID]", "5"), ("select[]", "ID")]` → `{"filter": {">ID": "5"}, "select": ["ID"]}`.
+    """
     root: dict[str, Any] = {}
     for key, value in pairs:
         head, _, rest = key.partition("[")
@@ -53,8 +56,9 @@ def request_params(query: str, body: bytes, content_type: str) -> dict[str, Any]
                 decoded = {}
             body_params = decoded if isinstance(decoded, dict) else {}
         else:
-            body_params = php_decode(parse_qsl(body.decode("utf-8", "replace"),
-                                               keep_blank_values=True))
+            body_params = php_decode(
+                parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+            )
         params.update(body_params)
     return params
 

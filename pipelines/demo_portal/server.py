@@ -5,18 +5,18 @@ Dagster and the loader's embedded default all talk to it over the network like t
 """
 
 import json
-from contextlib import closing
 import logging
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ApiError, invalid_credentials, method_not_found, no_auth
 from .envelope import success
+from .errors import ApiError, invalid_credentials, method_not_found, no_auth
 from .methods import METHODS
 from .params import param, request_params
 
@@ -65,7 +65,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(err.status, err.body())
         except Exception:
             log.exception("demo portal failed on %s", url.path.rsplit("/", 1)[-1])
-            self._send(500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"})
+            self._send(
+                500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"}
+            )
 
     def _send(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
@@ -88,8 +90,14 @@ class _Server(ThreadingHTTPServer):
 class DemoPortal:
     """A running demo portal over one generated company file."""
 
-    def __init__(self, db_path: Path, host: str = "127.0.0.1", port: int = 0,
-                 user_id: int = DEFAULT_USER_ID, secret: str = DEFAULT_SECRET):
+    def __init__(
+        self,
+        db_path: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        user_id: int = DEFAULT_USER_ID,
+        secret: str = DEFAULT_SECRET,
+    ):
         self.db_path, self.user_id, self.secret = Path(db_path), str(user_id), secret
         self._server = _Server((host, port), _Handler)
         self._server.portal = self
@@ -118,8 +126,9 @@ class DemoPortal:
         return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
 
     def start(self) -> "DemoPortal":
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="demo-portal")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="demo-portal"
+        )
         self._thread.start()
         return self
 
