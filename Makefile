@@ -20,7 +20,7 @@ DBT := $(VENV)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 EVIDENCE := reports_evidence
 
-.PHONY: help install demo load transform report preview dev lint test browser clean
+.PHONY: help install demo load transform report preview dev lint test bench browser clean
 
 help:
 	@echo "make demo       install, load the demo portal, build the marts and the report site"
@@ -30,6 +30,7 @@ help:
 	@echo "make report     build the Evidence site from the published copy"
 	@echo "make preview    serve the built site on http://127.0.0.1:3000"
 	@echo "make dev        dagster dev on http://127.0.0.1:3001"
+	@echo "make bench      measurements into benchmarks/results/ (SCALE=1 by default)"
 
 # --- installation --------------------------------------------------------------------------
 
@@ -93,6 +94,10 @@ lint: $(VENV)/.installed
 
 test: install browser dbt_project/target/manifest.json lint
 	$(VENV)/pytest
+
+SCALE ?= 1
+bench: $(VENV)/.installed
+	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
 
 clean:
 	rm -rf $(WAREHOUSE_DIR) $(EVIDENCE)/build $(EVIDENCE)/.evidence/template dbt_project/target test-results

@@ -1,5 +1,9 @@
 """Dagster sees the pipeline as designed: raw → staging → marts → published copy → site."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 from dagster import AssetKey, AssetSelection, materialize
 
 from orchestration.definitions import defs
@@ -70,3 +74,23 @@ def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_file):
         if e.asset_key == AssetKey(["bitrix24", "deals"])
     )
     assert deals.materialization.metadata["rows_loaded"].value > 2000
+
+
+def test_dagster_definitions_validate_passes():
+    """What `dagster dev` runs first: the code location loads from a fresh process."""
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-m",
+            "orchestration.definitions",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "All code locations passed validation" in result.stdout + result.stderr

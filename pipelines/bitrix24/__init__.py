@@ -37,7 +37,7 @@ def _resource(
             yield [{"portal_id": portal, **row} for row in page]
 
     columns = {
-        name.lower(): {"data_type": "text", "nullable": name != key}
+        name: {"data_type": "text", "nullable": name != key}
         for name in DECLARED_COLUMNS.get(table, [])
     }
     return dlt.resource(

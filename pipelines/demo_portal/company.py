@@ -288,6 +288,7 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     for number, deal in enumerate(deals, start=1):
         deal.id = number
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
@@ -415,5 +416,4 @@ def ensure(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
                 return path
         except sqlite3.DatabaseError:
             pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     return generate(path, seed, scale)

@@ -48,6 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         started = time.time()
+        self.server.portal.count_request()
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -102,6 +103,12 @@ class DemoPortal:
         self._server = _Server((host, port), _Handler)
         self._server.portal = self
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.requests_served = 0  # every HTTP request, as a portal's rate limiter counts them
+
+    def count_request(self) -> None:
+        with self._lock:
+            self.requests_served += 1
 
     @property
     def base_url(self) -> str:
