@@ -49,6 +49,9 @@ dbt_project/target/manifest.json: $(VENV)/.installed $(shell find dbt_project/mo
 
 install: $(VENV)/.installed $(EVIDENCE)/node_modules/.installed
 
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	@mkdir -p $(DAGSTER_HOME) && cp $< $@
+
 # Debian's Chromium for the browser tests (tools that download their own browser fail here).
 browser:
 	@command -v chromium >/dev/null || { \
@@ -79,8 +82,7 @@ demo: install
 preview:
 	$(VENV)/python -m http.server 3000 --bind 127.0.0.1 --directory $(EVIDENCE)/build
 
-dev: install dbt_project/target/manifest.json
-	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+dev: install dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3001
 
 # --- checks ----------------------------------------------------------------------------------
@@ -92,7 +94,7 @@ lint: $(VENV)/.installed
 	scratch=$$(mktemp -d) && WAREHOUSE_DIR=$$scratch $(VENV)/sqlfluff lint dbt_project; \
 	  status=$$?; rm -rf "$$scratch"; exit $$status
 
-test: install browser dbt_project/target/manifest.json lint
+test: install browser dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml lint
 	$(VENV)/pytest
 
 SCALE ?= 1
