@@ -98,6 +98,16 @@ def test_select_masks_and_filter_operators(demo_portal, portal_db):
     assert [r["TITLE"] for r in like["result"]] == ["Спа-комплекс «Северная Ривьера»"]
 
 
+def test_zero_is_a_value_and_empty_means_unset(demo_portal, portal_db):
+    main_funnel = portal_db.execute("select count(*) from deals where CATEGORY_ID = 0").fetchone()
+    body = call(demo_portal, "crm.deal.list", json={"filter": {"CATEGORY_ID": 0}}).json()
+    assert body["total"] == main_funnel[0] > 0
+    no_lead = call(demo_portal, "crm.deal.list", json={"filter": {"LEAD_ID": ""}}).json()
+    assert no_lead["total"] == portal_db.execute("select count(*) from deals").fetchone()[0]
+    with_lead = call(demo_portal, "crm.deal.list", json={"filter": {"!LEAD_ID": ""}}).json()
+    assert with_lead["total"] == 0
+
+
 def test_statuses_carry_semantics(demo_portal):
     body = call(demo_portal, "crm.status.list", json={"filter": {"ENTITY_ID": "DEAL_STAGE"}}).json()
     by_id = {r["STATUS_ID"]: r for r in body["result"]}

@@ -83,7 +83,7 @@ def _where(fields: dict[str, Field], filters: Any) -> tuple[str, list[Any]]:
         elif op == "%":
             clauses.append(f"{column} like ?")
             args.append(f"%{value}%")
-        elif value in (None, "", False) and op in ("=", "!"):
+        elif (value is None or value == "" or value is False) and op in ("=", "!"):
             clauses.append(f"{column} is {'not ' if op == '!' else ''}null")
         else:
             clauses.append(f"{column} {_SQL[op]} ?")
