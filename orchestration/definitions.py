@@ -1,8 +1,5 @@
 """Everything Dagster shows: raw tables → dbt models → published warehouse → report site."""
 
-import sys
-from pathlib import Path
-
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
@@ -11,9 +8,6 @@ from orchestration.dbt_project import dbt_project
 from orchestration.defs.ingest import bitrix24_raw
 from orchestration.defs.reports import published_warehouse, report_site
 from orchestration.defs.transform import bitrix24_dbt
-
-# The dbt beside this interpreter: the venv need not be on PATH for `dagster` to find it.
-DBT = str(Path(sys.executable).parent / "dbt")
 
 refresh = define_asset_job(
     "refresh",
@@ -27,6 +21,6 @@ defs = Definitions(
     schedules=[ScheduleDefinition(job=refresh, cron_schedule="*/15 * * * *")],
     resources={
         "dlt": DagsterDltResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT),
+        "dbt": DbtCliResource(project_dir=dbt_project),
     },
 )
