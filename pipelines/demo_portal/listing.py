@@ -5,6 +5,7 @@ Semantics follow the portal (shared/design/bitrix24-rest-api.md §2-3): `total` 
 `>= <= != !@ > < = ! @ %`, `select` masks `*` and `UF_*`.
 """
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -115,8 +116,10 @@ def selected_fields(fields: dict[str, Field], select: Any) -> list[Field]:
     if "ID" in fields:
         chosen["ID"] = fields["ID"]  # the id always comes back
     for name in names:
-        if name == "*":
-            chosen.update({n: f for n, f in fields.items() if not n.startswith("UF_")})
+        if name == "*":  # multi-value fields (PHONE, EMAIL) only come when named
+            chosen.update(
+                {n: f for n, f in fields.items() if not n.startswith("UF_") and f.kind != "multi"}
+            )
         elif name == "UF_*":
             chosen.update({n: f for n, f in fields.items() if n.startswith("UF_")})
         elif name in fields:
@@ -146,6 +149,10 @@ def wire_value(field: Field, value: Any) -> Any:
             return midnight.replace(tzinfo=PORTAL_TZ).isoformat()
         case "ints":
             return [int(v) for v in str(value).split(",") if v]
+        case "num":
+            return int(value)
+        case "multi":
+            return json.loads(value)
     return value
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .envelope import success
 from .errors import ApiError, invalid_credentials, method_not_found, no_auth
-from .methods import METHODS
+from .methods import dispatch
 from .params import param, request_params
 
 log = logging.getLogger(__name__)
@@ -56,11 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
             user_id, secret, method = _method_from_path(url.path)
             params = request_params(url.query, body, self.headers.get("Content-Type", ""))
             self.server.portal.authorize(user_id, secret, params)
-            handler = METHODS.get(method)
-            if handler is None:
-                raise method_not_found()
             with closing(self.server.portal.connect()) as db:
-                result, total, next_start = handler(db, params)
+                result, total, next_start = dispatch(db, method, params)
             self._send(200, success(result, started, total, next_start))
         except ApiError as err:
             self._send(err.status, err.body())

@@ -33,7 +33,6 @@ renamed as (
 
         -- numerics
         cast(opportunity as decimal(18, 2)) as amount,
-        cast(uf_crm_object_type as integer) as object_type_id,
 
         -- booleans
         coalesce(closed = 'Y', false) as is_closed,
