@@ -45,11 +45,11 @@ def _walk(collected: dict[str, dict[str, Any]], kind: str, path: str) -> Any:
     return node
 
 
-def _substitute(value: Any, collected: dict[str, dict[str, Any]]) -> Any:
+def substitute(value: Any, collected: dict[str, dict[str, Any]]) -> Any:
     if isinstance(value, dict):
-        return {_substitute(k, collected): _substitute(v, collected) for k, v in value.items()}
+        return {substitute(k, collected): substitute(v, collected) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute(v, collected) for v in value]
+        return [substitute(v, collected) for v in value]
     if not isinstance(value, str) or "$" not in value:
         return value
     whole = _REFERENCE.fullmatch(value)
@@ -96,7 +96,7 @@ def run_batch(db: sqlite3.Connection, params: dict[str, Any], dispatch: Dispatch
                 raise ApiError(
                     405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage"
                 )
-            command_params = _substitute(
+            command_params = substitute(
                 php_decode(parse_qsl(query, keep_blank_values=True)), collected
             )
             result, total, next_start = dispatch(db, method, command_params)
