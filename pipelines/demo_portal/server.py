@@ -7,6 +7,8 @@ Dagster and the loader's embedded default all talk to it over the network like t
 import json
 import logging
 import sqlite3
+import ssl
+import subprocess
 import threading
 import time
 from contextlib import closing
@@ -95,10 +97,17 @@ class DemoPortal:
         port: int = 0,
         user_id: int = DEFAULT_USER_ID,
         secret: str = DEFAULT_SECRET,
+        tls: bool = False,
     ):
         self.db_path, self.user_id, self.secret = Path(db_path), str(user_id), secret
         self._server = _Server((host, port), _Handler)
         self._server.portal = self
+        self.certificate: Path | None = None
+        if tls:  # for clients that only speak https (b24pysdk hard-codes it)
+            self.certificate = tls_certificate(self.db_path.parent, host)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.certificate, self.certificate.with_suffix(".key"))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.requests_served = 0  # every HTTP request, as a portal's rate limiter counts them
@@ -110,7 +119,13 @@ class DemoPortal:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.certificate else 'http'}://{host}:{port}"
+
+    @property
+    def domain(self) -> str:
+        """`host:port`, what SDKs that build the URL themselves take as the portal domain."""
+        host, port = self._server.server_address[:2]
+        return f"{host}:{port}"
 
     @property
     def webhook_url(self) -> str:
@@ -147,3 +162,35 @@ class DemoPortal:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def tls_certificate(folder: Path, host: str) -> Path:
+    """A self-signed certificate for `host`, made once with Debian's openssl and reused.
+
+    Point clients at it with REQUESTS_CA_BUNDLE (requests) or `ssl.create_default_context`.
+    """
+    cert, key = folder / f"tls-{host}.pem", folder / f"tls-{host}.key"
+    if not (cert.exists() and key.exists()):
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "3650",
+                "-subj",
+                f"/CN={host}",
+                "-addext",
+                f"subjectAltName=IP:{host}",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return cert
