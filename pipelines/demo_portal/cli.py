@@ -1,10 +1,18 @@
-"""`demo-portal serve`: run the demo portal until interrupted, printing its webhook URL."""
+"""`demo-portal`: run the demo portal, or move a running portal's clock.
+
+demo-portal serve --port 8924 [--seed 42] [--scale 1] [--tls]
+demo-portal advance --url http://127.0.0.1:8924/rest/1/<secret>/ --days 1
+"""
 
 import argparse
 import contextlib
+import json
 import signal
 import sys
 import threading
+from urllib.parse import urlsplit
+
+import requests
 
 from pipelines import config
 
@@ -16,22 +24,54 @@ def serve(args: argparse.Namespace) -> int:
     path = company.ensure(config.demo_portal_file(args.seed, args.scale), args.seed, args.scale)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with DemoPortal(path, port=args.port) as portal:
+    with DemoPortal(path, port=args.port, tls=args.tls) as portal:
         print(f"Demo portal ready. Webhook URL: {portal.webhook_url}", flush=True)
+        if portal.certificate:
+            print(f"TLS certificate (REQUESTS_CA_BUNDLE): {portal.certificate}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
     return 0
 
 
+def advance(args: argparse.Namespace) -> int:
+    parts = urlsplit(args.url)
+    if not parts.scheme or not parts.netloc:
+        print(f"Not a URL: {args.url!r} (give the webhook URL `serve` printed)", file=sys.stderr)
+        return 2
+    try:
+        response = requests.post(
+            f"{parts.scheme}://{parts.netloc}/_demo/advance", json={"days": args.days}, timeout=600
+        )
+    except requests.RequestException as err:
+        print(f"No demo portal at {parts.netloc}: {type(err).__name__}", file=sys.stderr)
+        return 1
+    body = response.json()
+    if response.status_code != 200:
+        print(f"advance failed: {body.get('error_description', body)}", file=sys.stderr)
+        return 1
+    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="demo-portal", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="demo-portal",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="serve the demo portal on 127.0.0.1")
     run.add_argument("--port", type=int, default=8924)
     run.add_argument("--seed", type=int, default=config.DEMO_SEED)
     run.add_argument("--scale", type=float, default=config.demo_scale())
+    run.add_argument("--tls", action="store_true", help="https with a generated certificate")
+    run.set_defaults(handler=serve)
+    move = commands.add_parser("advance", help="move a running demo portal's clock forward")
+    move.add_argument("--url", required=True, help="the webhook URL `serve` printed")
+    move.add_argument("--days", type=int, default=1)
+    move.set_defaults(handler=advance)
     args = parser.parse_args(argv)
-    return serve(args)
+    return args.handler(args)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ field catalogue (fields.py) leaves out.
 import random
 import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
-from . import activities, clients, deals, org
+from . import activities, clients, deals, org, timeline
 from .clock import TODAY, to_epoch
 from .fields import (
     ACTIVITY,
@@ -42,6 +43,8 @@ TABLES = {
     "activities": list(ACTIVITY),
     "calls": list(CALL),
 }
+# Bump when the generated data changes, so stale portal files are made anew.
+GENERATOR_VERSION = "3"
 OPEN_LINE_SESSIONS_PER_SCALE = 450
 MISSED_CALLS_PER_SCALE = 60
 
@@ -127,6 +130,8 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     for table, names in TABLES.items():
         db.execute(f"create table {table} ({', '.join(names)})")
     db.execute("create table meta (key primary key, value)")
+    # Ground truth: what was deleted, when, and the row as it last was.
+    db.execute("create table deleted_records (ENTITY, ID, DELETED_AT, DATA)")
     _insert(
         db,
         "deals",
@@ -155,14 +160,47 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     _insert(db, "calls", call_rows)
     for table in ("deals", "leads", "contacts", "activities", "deal_stage_history"):
         db.execute(f"create index {table}_id on {table} (ID)")
+    db.execute("create index activities_owner on activities (OWNER_TYPE_ID, OWNER_ID)")
+    db.execute("create index history_owner on deal_stage_history (OWNER_ID)")
     db.executemany(
         "insert into meta values (?, ?)",
-        [("seed", seed), ("scale", scale), ("today", to_epoch(TODAY))],
+        [
+            ("generator", GENERATOR_VERSION),
+            ("seed", seed),
+            ("scale", scale),
+            ("today", to_epoch(TODAY)),
+            (
+                "story_deals",
+                ",".join(str(d.id) for d in all_deals if d.title in deals.STORY_TITLES),
+            ),
+        ],
     )
+    _story_of_deletes_and_edits(db, rng, scale)
     db.commit()
+    db.execute("pragma journal_mode = wal")  # API readers keep reading while the clock moves
     db.close()
     tmp.replace(path)
     return path
+
+
+def _story_of_deletes_and_edits(db: sqlite3.Connection, rng: random.Random, scale: float) -> None:
+    """Story 9: records deleted over the years, and deals edited after their last move."""
+    history_days = (TODAY - org.HISTORY_STARTS).days
+    for table, per_scale in (("deals", 25), ("leads", 40), ("activities", 120)):
+        for _ in range(int(per_scale * scale)):
+            at = to_epoch(org.HISTORY_STARTS + timedelta(days=rng.uniform(30, history_days)))
+            timeline.delete_random(db, rng, table, at)
+    keep = timeline.story_deal_ids(db)
+    edited = [
+        r for r in db.execute("select ID, MOVED_TIME from deals order by ID") if r[0] not in keep
+    ]
+    for deal_id, moved in rng.sample(edited, len(edited) // 12):
+        at = min(moved + rng.randint(3600, 90 * 86400), to_epoch(TODAY) - 3600)
+        db.execute(
+            "update deals set OPPORTUNITY = round(OPPORTUNITY * ?, -3), DATE_MODIFY = ?"
+            " where ID = ?",
+            (rng.choice([0.85, 0.95, 1.05, 1.15]), max(at, moved), deal_id),
+        )
 
 
 def _date(epoch: int | None):
@@ -174,12 +212,19 @@ def _date(epoch: int | None):
 
 
 def ensure(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
-    """Reuse a generated portal if it was made from the same seed and scale."""
+    """Reuse a generated portal made by this generator version from the same seed and scale.
+
+    A reused portal keeps what `advance` did to it; delete the file to start over.
+    """
     if path.exists():
         try:
-            with sqlite3.connect(path) as db:
+            with closing(sqlite3.connect(path)) as db:
                 meta = dict(db.execute("select key, value from meta"))
-            if meta.get("seed") == seed and float(meta.get("scale", -1)) == scale:
+            if (
+                meta.get("generator") == GENERATOR_VERSION
+                and meta.get("seed") == seed
+                and float(meta.get("scale", -1)) == scale
+            ):
                 return path
         except sqlite3.DatabaseError:
             pass

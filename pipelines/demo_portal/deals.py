@@ -101,6 +101,13 @@ def random_deal(rng: random.Random) -> Deal:
     return Deal(created, category, assigned, amount, currency, title, source, object_type)
 
 
+STORY_TITLES = {
+    "Спа-комплекс «Северная Ривьера»",
+    "Бассейн и баня, коттедж в Жуковке",
+    "Хамам в загородном доме, Истра",
+}
+
+
 def story_deals() -> list[Deal]:
     """Deals the reports must surface exactly (demo-company.md, stories 1, 2 and 4)."""
     surprise = Deal(

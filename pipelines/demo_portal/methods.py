@@ -7,12 +7,11 @@ methods that differ say how.
 
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from . import org
 from .batch import run_batch
-from .clock import PORTAL_TZ, to_portal_iso
+from .clock import to_portal_iso
 from .errors import ApiError, method_not_found
 from .fields import (
     ACTIVITY,
@@ -32,6 +31,7 @@ from .fields import (
 from .items import crm_item_list
 from .listing import list_page
 from .params import param
+from .timeline import portal_now
 
 # A handler returns (result, total or None, next or None).
 Reply = tuple[Any, int | None, int | None]
@@ -295,7 +295,8 @@ def profile(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
 
 
 def server_time(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
-    return datetime.now(PORTAL_TZ).isoformat(timespec="seconds"), None, None
+    """The portal's own clock, which `advance` moves (not this machine's)."""
+    return to_portal_iso(portal_now(db)), None, None
 
 
 def scope(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:

@@ -11,12 +11,14 @@ import ssl
 import subprocess
 import threading
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
+from . import control
 from .envelope import success
 from .errors import ApiError, invalid_credentials, method_not_found, no_auth
 from .methods import dispatch
@@ -50,10 +52,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         started = time.time()
-        self.server.portal.count_request()
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_demo/"):
+            self._control(url, body)
+            return
+        self.server.portal.count_request()
         try:
             user_id, secret, method = _method_from_path(url.path)
             params = request_params(url.query, body, self.headers.get("Content-Type", ""))
@@ -68,6 +73,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"}
             )
+
+    def _control(self, url: SplitResult, body: bytes) -> None:
+        """The demo's own test interface (control.py), not part of the Bitrix24 API."""
+        try:
+            payload = json.loads(body) if body else {}
+            query = dict(parse_qsl(url.query))
+            self._send(
+                200,
+                control.handle(
+                    self.server.portal,
+                    self.command,
+                    url.path,
+                    query,
+                    payload if isinstance(payload, dict) else {},
+                ),
+            )
+        except ApiError as err:
+            self._send(err.status, err.body())
+        except ValueError as err:
+            self._send(400, {"error": "INVALID_REQUEST", "error_description": str(err)})
+        except Exception:
+            log.exception("demo control route %s failed", url.path)
+            self._send(500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "see log"})
 
     def _send(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
@@ -110,6 +138,7 @@ class DemoPortal:
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self.requests_served = 0  # every HTTP request, as a portal's rate limiter counts them
 
     def count_request(self) -> None:
@@ -143,6 +172,13 @@ class DemoPortal:
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One writer at a time (the clock, injected edits); readers go on, thanks to WAL."""
+        with self._write_lock, closing(sqlite3.connect(self.db_path, timeout=30)) as db:
+            yield db
+            db.commit()
 
     def start(self) -> "DemoPortal":
         self._thread = threading.Thread(
