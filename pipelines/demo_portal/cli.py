@@ -24,7 +24,21 @@ def serve(args: argparse.Namespace) -> int:
     path = company.ensure(config.demo_portal_file(args.seed, args.scale), args.seed, args.scale)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with DemoPortal(path, port=args.port, tls=args.tls) as portal:
+    try:
+        portal = DemoPortal(
+            path,
+            port=args.port,
+            tls=args.tls,
+            rate_limit=args.rate_limit,
+            cost_scale=args.cost_scale,
+            faults=args.faults,
+            seed=args.seed,
+            operating_limit=args.operating_limit or None,
+        )
+    except (ValueError, OSError) as err:
+        print(f"demo-portal: {err}", file=sys.stderr)
+        return 2
+    with portal:
         print(f"Demo portal ready. Webhook URL: {portal.webhook_url}", flush=True)
         if portal.certificate:
             print(f"TLS certificate (REQUESTS_CA_BUNDLE): {portal.certificate}", flush=True)
@@ -65,6 +79,25 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=config.DEMO_SEED)
     run.add_argument("--scale", type=float, default=config.demo_scale())
     run.add_argument("--tls", action="store_true", help="https with a generated certificate")
+    run.add_argument(
+        "--rate-limit",
+        choices=["standard", "enterprise", "off"],
+        default="standard",
+        help="leaky bucket: 2 req/s burst 50, or 5/250",
+    )
+    run.add_argument("--faults", help="e.g. 5xx=0.1,drop=0.05,edits=0.1 (see faults.py)")
+    run.add_argument(
+        "--cost-scale",
+        type=float,
+        default=1.0,
+        help="share of the modelled server cost really spent (1 = real portal)",
+    )
+    run.add_argument(
+        "--operating-limit",
+        type=float,
+        default=480,
+        help="processing seconds per method per 10 minutes; 0 turns it off",
+    )
     run.set_defaults(handler=serve)
     move = commands.add_parser("advance", help="move a running demo portal's clock forward")
     move.add_argument("--url", required=True, help="the webhook URL `serve` printed")

@@ -2,12 +2,13 @@
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, description: str):
+    def __init__(self, status: int, code: str, description: str, extra: dict | None = None):
         super().__init__(f"{code}: {description}")
         self.status, self.code, self.description = status, code, description
+        self.extra = extra or {}  # e.g. the 429's `time.operating_reset_at`
 
-    def body(self) -> dict[str, str]:
-        return {"error": self.code, "error_description": self.description}
+    def body(self) -> dict:
+        return {"error": self.code, "error_description": self.description, **self.extra}
 
 
 def method_not_found() -> ApiError:

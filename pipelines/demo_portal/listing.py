@@ -14,6 +14,7 @@ from typing import Any
 from .clock import PORTAL_TZ, parse_filter_moment, to_portal_iso
 from .errors import ApiError
 from .fields import Field
+from .limits import charge, list_cost
 
 PAGE_SIZE = 50
 # Longest prefixes first, so `>=` is not read as `>`.
@@ -181,7 +182,9 @@ def list_page(
         for row in db.execute(sql, args)
     ]
     if offset == -1:  # the portal skips the count: total 0 and no next
+        charge(list_cost(len(rows), 0, None))
         return Page(rows, 0, None)
     total = db.execute(f"select count(*) from {table}{where}", args).fetchone()[0]
+    charge(list_cost(len(rows), offset, total))
     more = offset + PAGE_SIZE < total
     return Page(rows, total, offset + PAGE_SIZE if more else None)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from . import org
-from .batch import run_batch
 from .clock import to_portal_iso
 from .errors import ApiError, method_not_found
 from .fields import (
@@ -338,6 +337,3 @@ def dispatch(db: sqlite3.Connection, method: str, params: dict[str, Any]) -> Rep
     if handler is None:
         raise method_not_found()
     return handler(db, params)
-
-
-METHODS["batch"] = lambda db, params: (run_batch(db, params, dispatch), None, None)

@@ -2,10 +2,12 @@
 
 `DemoPortal` runs a real HTTP server on 127.0.0.1 in a background thread, so the CLI, tests,
 Dagster and the loader's embedded default all talk to it over the network like to a portal.
+Optional, as on a real portal: a rate limit, an operating-time limit, server cost, and faults.
 """
 
 import json
 import logging
+import random
 import sqlite3
 import ssl
 import subprocess
@@ -18,15 +20,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-from . import control
+from . import control, timeline
+from .batch import run_batch
 from .envelope import success
 from .errors import ApiError, invalid_credentials, method_not_found, no_auth
+from .faults import Faults
+from .limits import PLANS, LeakyBucket, Meter, OperatingBudget
 from .methods import dispatch
 from .params import param, request_params
 
 log = logging.getLogger(__name__)
 DEFAULT_USER_ID = 1
 DEFAULT_SECRET = "demo0webhook0secret"
+HTML_ERROR = (
+    b"<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head>"
+    b"<body><h1>Internal Server Error</h1><p>nginx</p></body></html>"
+)
 
 
 def _method_from_path(path: str) -> tuple[str | None, str | None, str]:
@@ -52,20 +61,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         started = time.time()
+        portal = self.server.portal
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         if url.path.startswith("/_demo/"):
             self._control(url, body)
             return
-        self.server.portal.count_request()
+        portal.count_request()
+        if portal.faults and self._fault(portal.faults.draw(), url):
+            return
         try:
+            if portal.bucket:
+                portal.bucket.admit()
             user_id, secret, method = _method_from_path(url.path)
             params = request_params(url.query, body, self.headers.get("Content-Type", ""))
-            self.server.portal.authorize(user_id, secret, params)
-            with closing(self.server.portal.connect()) as db:
-                result, total, next_start = dispatch(db, method, params)
-            self._send(200, success(result, started, total, next_start))
+            portal.authorize(user_id, secret, params)
+            with closing(portal.connect()) as db:
+                if method == "batch":
+                    result, total, next_start = run_batch(db, params, portal.call), None, None
+                    processing = None
+                else:
+                    (result, total, next_start), processing = portal.call_metered(
+                        db, method, params
+                    )
+            self._send(
+                200,
+                success(
+                    result, started, total, next_start, processing, portal.operating_report(method)
+                ),
+            )
         except ApiError as err:
             self._send(err.status, err.body())
         except Exception:
@@ -73,6 +98,38 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"}
             )
+
+    def _fault(self, kind: str | None, url: SplitResult) -> bool:
+        """Answer with an injected fault; True when the request is done with."""
+        if kind == "slow":
+            time.sleep(self.server.portal.faults.slow_seconds)
+            return False
+        if kind == "drop":
+            self.close_connection = True  # no answer at all: the client sees a reset
+            return True
+        if kind == "5xx":
+            if self.server.portal.faults.pick(["503", "500"]) == "503":
+                self._send(
+                    503, {"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}
+                )
+            else:
+                self._send(
+                    500, {"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"}
+                )
+            return True
+        if kind == "html":
+            self._send_bytes(500, HTML_ERROR, "text/html; charset=utf-8")
+            return True
+        if kind == "move" and not self.headers.get("Host", "").startswith("localhost"):
+            port = self.server.server_address[1]
+            self.send_response(302)
+            self.send_header(
+                "Location", f"{self.server.portal.scheme}://localhost:{port}{self.path}"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+        return False
 
     def _control(self, url: SplitResult, body: bytes) -> None:
         """The demo's own test interface (control.py), not part of the Bitrix24 API."""
@@ -99,8 +156,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
+        self._send_bytes(status, data, "application/json; charset=utf-8")
+
+    def _send_bytes(self, status: int, data: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -116,7 +176,13 @@ class _Server(ThreadingHTTPServer):
 
 
 class DemoPortal:
-    """A running demo portal over one generated company file."""
+    """A running demo portal over one generated company file.
+
+    rate_limit: "off", "standard" (2 req/s, burst 50) or "enterprise" (5/250).
+    cost_scale: how much of the modelled server cost to really spend (0 in tests, 1 real).
+    operating_limit: processing seconds per method per 10 minutes before 429 (None: off).
+    faults: a Faults spec string (see faults.py) or None.
+    """
 
     def __init__(
         self,
@@ -126,8 +192,22 @@ class DemoPortal:
         user_id: int = DEFAULT_USER_ID,
         secret: str = DEFAULT_SECRET,
         tls: bool = False,
+        rate_limit: str = "off",
+        cost_scale: float = 0.0,
+        operating_limit: float | None = None,
+        report_operating: bool = False,
+        faults: str | None = None,
+        seed: int = 0,
     ):
         self.db_path, self.user_id, self.secret = Path(db_path), str(user_id), secret
+        if rate_limit not in ("off", *PLANS):
+            raise ValueError(f"rate_limit must be off, {' or '.join(PLANS)}; got {rate_limit!r}")
+        self.bucket = LeakyBucket(PLANS[rate_limit]) if rate_limit != "off" else None
+        self.cost_scale = cost_scale
+        self.operating = OperatingBudget(operating_limit) if operating_limit else None
+        self.report_operating = report_operating
+        self.faults = Faults.parse(faults, seed)
+        self._edit_rng = random.Random(seed)
         self._server = _Server((host, port), _Handler)
         self._server.portal = self
         self.certificate: Path | None = None
@@ -140,15 +220,19 @@ class DemoPortal:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self.requests_served = 0  # every HTTP request, as a portal's rate limiter counts them
+        self.processing_charged = 0.0  # modelled server seconds spent, after cost_scale
 
     def count_request(self) -> None:
         with self._lock:
             self.requests_served += 1
 
     @property
+    def scheme(self) -> str:
+        return "https" if self.certificate else "http"
+
+    @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"{'https' if self.certificate else 'http'}://{host}:{port}"
+        return f"{self.scheme}://{self.domain}"
 
     @property
     def domain(self) -> str:
@@ -169,6 +253,35 @@ class DemoPortal:
                 raise ApiError(401, "invalid_token", "The access token provided is invalid.")
         elif user_id != self.user_id or secret != self.secret:
             raise invalid_credentials()
+
+    def call_metered(
+        self, db: sqlite3.Connection, method: str, params: dict[str, Any]
+    ) -> tuple[tuple[Any, Any, Any], float]:
+        """One method call as the portal runs it: budget check, work, cost spent and booked."""
+        if self.operating:
+            self.operating.check(method)
+        if self.faults.happens("edits") and method.endswith(".list"):
+            with self.writing() as writer:
+                timeline.random_edit(writer, self._edit_rng)
+        with Meter() as meter:
+            reply = dispatch(db, method, params)
+        spent = meter.seconds * self.cost_scale
+        if spent:
+            time.sleep(spent)
+        with self._lock:
+            self.processing_charged += spent
+        if self.operating:
+            self.operating.spend(method, spent)
+        return reply, spent
+
+    def call(self, db: sqlite3.Connection, method: str, params: dict[str, Any]) -> Any:
+        """A batch command: each is metered and budgeted like a call of its own."""
+        return self.call_metered(db, method, params)[0]
+
+    def operating_report(self, method: str) -> tuple[float, int] | None:
+        if not (self.report_operating and self.operating):
+            return None
+        return self.operating.used(method), self.operating.reset_at(method)
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
@@ -205,7 +318,7 @@ def tls_certificate(folder: Path, host: str) -> Path:
 
     Point clients at it with REQUESTS_CA_BUNDLE (requests) or `ssl.create_default_context`.
     """
-    cert, key = folder / f"tls-{host}.pem", folder / f"tls-{host}.key"
+    cert, key = folder / f"tls-{host}-v2.pem", folder / f"tls-{host}-v2.key"
     if not (cert.exists() and key.exists()):
         subprocess.run(
             [
@@ -224,7 +337,7 @@ def tls_certificate(folder: Path, host: str) -> Path:
                 "-subj",
                 f"/CN={host}",
                 "-addext",
-                f"subjectAltName=IP:{host}",
+                f"subjectAltName=IP:{host},DNS:localhost",
             ],
             check=True,
             capture_output=True,

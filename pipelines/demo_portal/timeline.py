@@ -352,6 +352,36 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
+def random_edit(db: sqlite3.Connection, rng: random.Random) -> str:
+    """One change landing while a client pages through a list; a second of portal time passes."""
+    now = portal_now(db) + 1
+    db.execute("update meta set value = ? where key = 'today'", (now,))
+    kind = rng.choice(["edit", "new", "delete"])
+    if kind == "new":
+        _new_lead(db, rng, now)
+        lead = db.execute(
+            "select ID, ASSIGNED_BY_ID, SOURCE_ID, UTM_SOURCE, UTM_MEDIUM, "
+            "UTM_CAMPAIGN from leads order by ID desc limit 1"
+        ).fetchone()
+        _convert_lead(db, rng, lead, now)
+    elif kind == "delete":
+        delete_random(db, rng, "deals", now)
+    else:
+        keep = story_deal_ids(db)
+        ids = [
+            r[0]
+            for r in db.execute("select ID from deals where STAGE_SEMANTIC_ID = 'P'")
+            if r[0] not in keep
+        ]
+        if ids:
+            db.execute(
+                "update deals set OPPORTUNITY = OPPORTUNITY + 1000, DATE_MODIFY = ? where ID = ?",
+                (now, rng.choice(ids)),
+            )
+    db.commit()
+    return kind
+
+
 def advance(db: sqlite3.Connection, days: int, seed: int | None = None) -> dict[str, object]:
     """Live `days` working days on the portal; returns what happened and the new today."""
     now = portal_now(db)

@@ -1,0 +1,168 @@
+"""Rate limit, server cost, operating-time limit and injected faults, as a real portal has them."""
+
+import shutil
+import time
+
+import pytest
+import requests
+
+from pipelines.demo_portal import limits
+from pipelines.demo_portal.faults import Faults
+from pipelines.demo_portal.server import DemoPortal
+
+
+@pytest.fixture
+def start(portal_file, tmp_path):
+    """Start a demo portal with the given options, on a private copy of the company file."""
+    running = []
+
+    def starter(**options) -> DemoPortal:
+        copy = tmp_path / f"portal-{len(running)}.sqlite"
+        shutil.copyfile(portal_file, copy)
+        running.append(DemoPortal(copy, **options).start())
+        return running[-1]
+
+    yield starter
+    for portal in running:
+        portal.stop()
+
+
+def post(portal, method: str, payload: dict | None = None, **kwargs) -> requests.Response:
+    return requests.post(portal.webhook_url + method, json=payload or {}, timeout=30, **kwargs)
+
+
+def test_standard_plan_blocks_past_fifty_queued_requests(start):
+    portal = start(rate_limit="standard")
+    statuses = [post(portal, "scope").status_code for _ in range(60)]
+    assert statuses[:50] == [200] * 50  # the burst allowance
+    blocked = [s for s in statuses[50:] if s != 200]
+    assert blocked and set(blocked) == {503}
+    assert post(portal, "scope").json()["error"] == "QUERY_LIMIT_EXCEEDED"
+    time.sleep(1.1)  # drains 2 requests a second
+    assert post(portal, "scope").status_code == 200
+
+
+def test_enterprise_plan_allows_a_larger_burst(start):
+    portal = start(rate_limit="enterprise")
+    assert all(post(portal, "scope").status_code == 200 for _ in range(120))
+
+
+def test_processing_time_follows_the_cost_of_counting_and_offsets(start, portal_db):
+    portal = start(cost_scale=1)
+    deals = portal_db.execute("select count(*) from deals").fetchone()[0]
+    keyset = post(
+        portal,
+        "crm.deal.list",
+        {"filter": {">ID": 0}, "order": {"ID": "ASC"}, "select": ["ID"], "start": -1},
+    ).json()
+    offset = post(portal, "crm.deal.list", {"select": ["ID"], "start": 2000}).json()
+    assert keyset["time"]["processing"] == pytest.approx(limits.list_cost(50, 0, None), rel=1e-6)
+    assert offset["time"]["processing"] == pytest.approx(
+        limits.list_cost(50, 2000, deals), rel=1e-6
+    )
+    assert offset["time"]["processing"] > 2 * keyset["time"]["processing"]
+    assert offset["time"]["duration"] >= offset["time"]["processing"]  # really spent
+
+
+def test_the_operating_limit_blocks_a_method_with_429_until_reset(start):
+    portal = start(cost_scale=1, operating_limit=0.15, report_operating=True)
+    first = post(portal, "crm.deal.list", {"select": ["ID"]})  # counts total: ~0.07 s
+    assert first.status_code == 200 and first.json()["time"]["operating"] > 0
+    answers = [post(portal, "crm.deal.list", {"select": ["ID"]}) for _ in range(3)]
+    blocked = answers[-1]
+    assert blocked.status_code == 429
+    assert blocked.json()["error"] == "OPERATION_TIME_LIMIT"
+    assert blocked.json()["time"]["operating_reset_at"] > time.time()
+    assert post(portal, "crm.lead.list", {"select": ["ID"]}).status_code == 200  # per method
+    inner = post(portal, "batch", {"cmd": {"a": "crm.deal.list?select[]=ID"}}).json()
+    assert inner["result"]["result_error"]["a"]["error"] == "OPERATION_TIME_LIMIT"
+
+
+@pytest.mark.parametrize(
+    ("spec", "status", "content_type"),
+    [
+        ("html=1", 500, "text/html; charset=utf-8"),
+        ("5xx=1", None, "application/json; charset=utf-8"),
+    ],
+)
+def test_error_faults(start, spec, status, content_type):
+    portal = start(faults=spec)
+    answers = [post(portal, "scope") for _ in range(10)]
+    assert all(a.headers["Content-Type"] == content_type for a in answers)
+    if status:
+        assert {a.status_code for a in answers} == {status}
+    else:
+        assert {a.status_code for a in answers} == {500, 503}
+        assert {a.json()["error"] for a in answers} == {
+            "INTERNAL_SERVER_ERROR",
+            "QUERY_LIMIT_EXCEEDED",
+        }
+
+
+def test_dropped_connections_slow_answers_and_a_portal_move(start):
+    with pytest.raises(requests.ConnectionError):
+        post(start(faults="drop=1"), "scope")
+    slow = start(faults="slow=1,slow_seconds=0.3")
+    began = time.monotonic()
+    assert post(slow, "scope").status_code == 200
+    assert time.monotonic() - began >= 0.3
+    moved = post(start(faults="move=1"), "scope", allow_redirects=False)
+    assert moved.status_code == 302
+    assert moved.headers["Location"].startswith("http://localhost:")
+
+
+def test_fault_specs_are_checked():
+    assert Faults.parse("5xx=0.1,edits=0.2").share == {"5xx": 0.1, "edits": 0.2}
+    with pytest.raises(ValueError, match="unknown fault 'boom'"):
+        Faults.parse("boom=0.1")
+    with pytest.raises(ValueError, match="needs a number"):
+        Faults.parse("drop=lots")
+
+
+def _scan(portal, keyset: bool) -> list[int]:
+    seen, last, start_at = [], 0, 0
+    while True:
+        if keyset:
+            body = post(
+                portal,
+                "crm.deal.list",
+                {"order": {"ID": "ASC"}, "filter": {">ID": last}, "select": ["ID"], "start": -1},
+            ).json()
+        else:
+            body = post(
+                portal,
+                "crm.deal.list",
+                {"order": {"ID": "ASC"}, "select": ["ID"], "start": start_at},
+            ).json()
+        page = [int(r["ID"]) for r in body["result"]]
+        seen += page
+        if keyset:
+            if len(page) < 50:
+                return seen
+            last = page[-1]
+        else:
+            start_at = body.get("next")
+            if start_at is None:
+                return seen
+
+
+def _truth(portal) -> set[int]:
+    return set(
+        requests.get(
+            f"{portal.base_url}/_demo/truth/records", timeout=30, params={"entity": "deals"}
+        ).json()["existing"]
+    )
+
+
+@pytest.mark.parametrize("keyset", [True, False], ids=["keyset", "offset"])
+def test_edits_while_paging(start, keyset):
+    """Rows present from start to end: keyset pages see each once; offset pages lose some."""
+    portal = start(faults="edits=0.5", seed=3)
+    before = _truth(portal)
+    seen = _scan(portal, keyset)
+    survivors = before & _truth(portal)
+    missing = survivors - set(seen)
+    if keyset:
+        assert missing == set() and len(seen) == len(set(seen))
+    else:
+        assert missing, "deletes under offset paging shift rows past the reader"
