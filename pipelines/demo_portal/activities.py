@@ -144,7 +144,7 @@ def for_deal(
                     ("CONTACT", contact_id),
                 )
             )
-        if rng.random() < 0.4:
+        if rng.random() < 0.65:
             sent = _between(rng, entered, left)
             out.append(
                 Activity(
@@ -179,7 +179,7 @@ def for_deal(
                     visit if visit < TODAY else None,
                 )
             )
-        if rng.random() < 0.5:
+        if rng.random() < 0.75:
             created = _between(rng, entered, left)
             deadline = created + timedelta(days=rng.randint(1, 5))
             # Work left open: often on deals stuck in «Ожидание», rarely elsewhere.
@@ -309,11 +309,14 @@ def missed_calls(rng: random.Random, leads: list, count: int) -> list[Activity]:
     return out
 
 
-def rows(rng: random.Random, activities: list[Activity]) -> tuple[list[dict], list[dict]]:
-    """Activity rows and telephony statistics rows, ids in creation order like a portal's."""
+def rows(
+    rng: random.Random, activities: list[Activity], first_id: int = 1, first_call_id: int = 1
+) -> tuple[list[dict], list[dict]]:
+    """Activity rows and telephony statistics rows, ids in creation order like a portal's
+    (within one chunk: large portals are written a chunk of deals at a time)."""
     activities.sort(key=lambda a: (a.created, a.owner_type, a.owner_id, a.subject))
     activity_rows, call_rows = [], []
-    for number, a in enumerate(activities, start=1):
+    for number, a in enumerate(activities, start=first_id):
         completed = a.completed_at is not None
         updated = a.completed_at or a.created
         activity_rows.append(
@@ -343,7 +346,7 @@ def rows(rng: random.Random, activities: list[Activity]) -> tuple[list[dict], li
         if a.call:
             call_rows.append(
                 {
-                    "ID": len(call_rows) + 1,
+                    "ID": first_call_id + len(call_rows),
                     "CALL_ID": f"externalCall.{number:08d}",
                     "PORTAL_USER_ID": a.responsible,
                     "PORTAL_NUMBER": PORTAL_NUMBER,

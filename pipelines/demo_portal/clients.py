@@ -7,6 +7,7 @@ new) fill out the marketing funnel.
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -166,15 +167,14 @@ def _phone(rng: random.Random, n: int) -> str:
     )
 
 
-def lead_rows(rng: random.Random, leads: list[Lead], contacts: list[Contact]) -> list[dict]:
+def lead_rows(rng: random.Random, leads: list[Lead], contacts: list[Contact]) -> Iterator[dict]:
     semantics = {sid: sem for sid, _, sem in LEAD_STATUSES}
-    rows = []
     for lead in leads:
         status, moved_at, mover = lead.moves[-1]
         sem = semantics[status]
         first, last = _person(rng)
         utm = UTM.get(lead.source_id or "", (None, None, None))
-        rows.append(
+        yield (
             {
                 "ID": lead.id,
                 "TITLE": f"Заявка: {first} {last}",
@@ -211,11 +211,10 @@ def lead_rows(rng: random.Random, leads: list[Lead], contacts: list[Contact]) ->
                 "EMAIL": None,
             }
         )
-    return rows
 
 
-def contact_rows(rng: random.Random, contacts: list[Contact], leads: list[Lead]) -> list[dict]:
-    return [
+def contact_rows(rng: random.Random, contacts: list[Contact], leads: list[Lead]) -> Iterator[dict]:
+    return (
         {
             "ID": c.id,
             "NAME": c.name,
@@ -236,7 +235,7 @@ def contact_rows(rng: random.Random, contacts: list[Contact], leads: list[Lead])
             "EMAIL": None,
         }
         for c in contacts
-    ]
+    )
 
 
 def company_rows(rng: random.Random) -> list[dict]:

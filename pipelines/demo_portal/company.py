@@ -7,7 +7,7 @@ field catalogue (fields.py) leaves out.
 
 import random
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -44,8 +44,9 @@ TABLES = {
     "calls": list(CALL),
 }
 # Bump when the generated data changes, so stale portal files are made anew.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "5"
 OPEN_LINE_SESSIONS_PER_SCALE = 450
+ACTIVITY_CHUNK = 20_000  # deals whose activities are built and written together
 MISSED_CALLS_PER_SCALE = 60
 
 
@@ -55,7 +56,7 @@ def _insert(db: sqlite3.Connection, table: str, rows: Iterable[dict]) -> None:
     db.executemany(sql, (tuple(row.get(n) for n in names) for row in rows))
 
 
-def _lead_history(leads: list[clients.Lead]) -> list[dict]:
+def _lead_history(leads: list[clients.Lead]) -> Iterator[dict]:
     semantics = {sid: sem for sid, _, sem in clients.LEAD_STATUSES}
     moves = sorted(
         (
@@ -65,7 +66,7 @@ def _lead_history(leads: list[clients.Lead]) -> list[dict]:
         ),
         key=lambda t: t[:3],
     )
-    return [
+    return (
         {
             "ID": number,
             "TYPE_ID": 1 if n == 0 else (3 if semantics[status] else 2),
@@ -75,7 +76,60 @@ def _lead_history(leads: list[clients.Lead]) -> list[dict]:
             "STATUS_ID": status,
         }
         for number, (at, lead_id, n, status) in enumerate(moves, start=1)
-    ]
+    )
+
+
+def _write_activities(
+    db: sqlite3.Connection,
+    rng: random.Random,
+    all_deals: list[deals.Deal],
+    leads: list,
+    contacts: list,
+    forgotten: set[int],
+    scale: float,
+) -> dict[int, int]:
+    """Activities and calls, a chunk of deals at a time so memory stays flat at any scale.
+
+    Returns when each deal's measurement visit was (for its custom date field).
+    """
+    semantics = org.stage_semantics()
+    measured: dict[int, int] = {}
+    next_ids = [1, 1]
+
+    def write(work: list[activities.Activity]) -> None:
+        activity_rows, call_rows = activities.rows(rng, work, *next_ids)
+        _insert(db, "activities", activity_rows)
+        _insert(db, "calls", call_rows)
+        next_ids[0] += len(activity_rows)
+        next_ids[1] += len(call_rows)
+        measured.update(
+            {
+                a["OWNER_ID"]: a["DEADLINE"]
+                for a in activity_rows
+                if a["SUBJECT"].startswith("Выезд замерщика")
+            }
+        )
+
+    for first in range(0, len(all_deals), ACTIVITY_CHUNK):
+        work: list[activities.Activity] = []
+        for deal in all_deals[first : first + ACTIVITY_CHUNK]:
+            work += activities.for_deal(
+                rng,
+                deal,
+                contacts[deal.contact].id,
+                deals.is_open(deal, semantics),
+                deal.id in forgotten,
+            )
+        write(work)
+    quiet_ok = [d for d in all_deals if deals.is_open(d, semantics) and d.id not in forgotten]
+    write(
+        [
+            *activities.overdue_robot_todos(rng, quiet_ok),
+            *activities.open_line_sessions(rng, leads, int(OPEN_LINE_SESSIONS_PER_SCALE * scale)),
+            *activities.missed_calls(rng, leads, int(MISSED_CALLS_PER_SCALE * scale)),
+        ]
+    )
+    return measured
 
 
 def _forgotten(rng: random.Random, all_deals: list[deals.Deal], semantics: dict) -> set[int]:
@@ -102,27 +156,6 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     for number, contact in enumerate(sorted(contacts, key=lambda c: c.created_at), start=1):
         contact.id = number
 
-    forgotten = _forgotten(rng, all_deals, semantics)
-    work: list[activities.Activity] = []
-    for deal in all_deals:
-        work += activities.for_deal(
-            rng,
-            deal,
-            contacts[deal.contact].id,
-            deals.is_open(deal, semantics),
-            deal.id in forgotten,
-        )
-    quiet_ok = [d for d in all_deals if deals.is_open(d, semantics) and d.id not in forgotten]
-    work += activities.overdue_robot_todos(rng, quiet_ok)
-    work += activities.open_line_sessions(rng, leads, int(OPEN_LINE_SESSIONS_PER_SCALE * scale))
-    work += activities.missed_calls(rng, leads, int(MISSED_CALLS_PER_SCALE * scale))
-    activity_rows, call_rows = activities.rows(rng, work)
-    measured = {
-        a["OWNER_ID"]: a["DEADLINE"]
-        for a in activity_rows
-        if a["SUBJECT"].startswith("Выезд замерщика")
-    }
-
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
@@ -132,6 +165,8 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     db.execute("create table meta (key primary key, value)")
     # Ground truth: what was deleted, when, and the row as it last was.
     db.execute("create table deleted_records (ENTITY, ID, DELETED_AT, DATA)")
+    forgotten = _forgotten(rng, all_deals, semantics)
+    measured = _write_activities(db, rng, all_deals, leads, contacts, forgotten, scale)
     _insert(
         db,
         "deals",
@@ -156,8 +191,6 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
     _insert(db, "currencies", org.currency_rows())
     _insert(db, "deal_stage_history", deals.history_rows(all_deals, semantics))
     _insert(db, "lead_status_history", _lead_history(leads))
-    _insert(db, "activities", activity_rows)
-    _insert(db, "calls", call_rows)
     for table in ("deals", "leads", "contacts", "activities", "deal_stage_history"):
         db.execute(f"create index {table}_id on {table} (ID)")
     db.execute("create index activities_owner on activities (OWNER_TYPE_ID, OWNER_ID)")
@@ -189,7 +222,8 @@ def _story_of_deletes_and_edits(db: sqlite3.Connection, rng: random.Random, scal
     for table, per_scale in (("deals", 25), ("leads", 40), ("activities", 120)):
         for _ in range(int(per_scale * scale)):
             at = to_epoch(org.HISTORY_STARTS + timedelta(days=rng.uniform(30, history_days)))
-            timeline.delete_random(db, rng, table, at)
+            # recent work stays: it is what the forgotten-deal story is measured by
+            timeline.delete_random(db, rng, table, at, min(at, to_epoch(TODAY) - 30 * 86400))
     keep = timeline.story_deal_ids(db)
     edited = [
         r for r in db.execute("select ID, MOVED_TIME from deals order by ID") if r[0] not in keep

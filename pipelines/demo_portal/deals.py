@@ -6,6 +6,7 @@ truth a real portal does not expose (its stage history has no actor).
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -83,7 +84,8 @@ def simulate(rng: random.Random, deal: Deal) -> None:
 
 
 def random_deal(rng: random.Random) -> Deal:
-    span = (TODAY - HISTORY_STARTS).total_seconds()
+    # up to the day before today, so the working-hours time below never passes today
+    span = (TODAY - timedelta(days=1) - HISTORY_STARTS).total_seconds()
     created = HISTORY_STARTS + timedelta(seconds=rng.random() * span)
     created = created.replace(hour=rng.randint(9, 19), minute=rng.randint(0, 59), second=0)
     category = rng.choices([0, 1, 2], weights=[75, 10, 15])[0]
@@ -192,12 +194,12 @@ def is_open(deal: Deal, semantics: dict[str, str | None]) -> bool:
     return semantics[deal.moves[-1].stage_id] is None
 
 
-def history_rows(deals: list[Deal], semantics: dict[str, str | None]) -> list[dict]:
+def history_rows(deals: list[Deal], semantics: dict[str, str | None]) -> Iterator[dict]:
     """crm.stagehistory.list rows (1 created, 2 intermediate, 3 final) plus the true actor."""
     moves = sorted(
         ((m.at, d.id, n, d, m) for d in deals for n, m in enumerate(d.moves)), key=lambda t: t[:3]
     )
-    return [
+    return (
         {
             "ID": number,
             "TYPE_ID": 1 if n == 0 else (3 if semantics[m.stage_id] else 2),
@@ -210,7 +212,7 @@ def history_rows(deals: list[Deal], semantics: dict[str, str | None]) -> list[di
             "BY_ROBOT": int(m.by_robot),
         }
         for number, (at, _, n, d, m) in enumerate(moves, start=1)
-    ]
+    )
 
 
 def deal_row(

@@ -73,14 +73,28 @@ def story_deal_ids(db: sqlite3.Connection) -> set[int]:
     return {int(i) for i in value[0].split(",")} if value else set()
 
 
-def delete_random(db: sqlite3.Connection, rng: random.Random, table: str, at: int) -> bool:
-    """Delete one record chosen by the seeded generator (SQLite's random() is not seeded)."""
-    total = db.execute(f"select count(*) from {table}").fetchone()[0]
-    if not total:
+def delete_random(
+    db: sqlite3.Connection,
+    rng: random.Random,
+    table: str,
+    at: int,
+    created_before: int | None = None,
+) -> bool:
+    """Delete one record created before `created_before` (default: `at`), chosen by the seeded
+    generator (SQLite's random() is not). Probes the id index at a random point, so it stays
+    cheap on millions of rows.
+    """
+    low, high = db.execute(f"select min(ID), max(ID) from {table}").fetchone()
+    if low is None:
         return False
-    (victim,) = db.execute(
-        f"select ID from {table} order by ID limit 1 offset ?", (rng.randrange(total),)
+    created = "CREATED" if table == "activities" else "DATE_CREATE"
+    found = db.execute(
+        f"select ID from {table} where ID >= ? and {created} < ? order by ID limit 1",
+        (rng.randint(low, high), created_before or at),
     ).fetchone()
+    if found is None:
+        return False
+    (victim,) = found
     if table == "deals" and victim in story_deal_ids(db):
         return False
     delete_record(db, table, victim, at)
