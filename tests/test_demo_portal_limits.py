@@ -166,3 +166,28 @@ def test_edits_while_paging(start, keyset):
         assert missing == set() and len(seen) == len(set(seen))
     else:
         assert missing, "deletes under offset paging shift rows past the reader"
+
+
+def test_a_webhook_without_a_scope_gets_insufficient_scope(start):
+    portal = start(scopes=["crm"])
+    denied = post(portal, "user.get")
+    assert denied.status_code == 401 and denied.json()["error"] == "insufficient_scope"
+    assert post(portal, "crm.deal.list", {"start": -1}).status_code == 200
+    assert post(portal, "scope").json()["result"] == ["crm"]
+    inner = post(portal, "batch", {"cmd": {"u": "user.get"}}).json()["result"]
+    assert inner["result_error"]["u"]["error"] == "insufficient_scope"
+
+
+def test_oauth_access_tokens_expire(start):
+    portal = start()
+    issued = requests.post(
+        f"{portal.base_url}/_demo/oauth/token", json={"expires_in": 0.5}, timeout=10
+    ).json()
+    oauth = f"{portal.base_url}/rest/crm.deal.list.json"
+    fresh = requests.post(oauth, json={"auth": issued["access_token"], "start": -1}, timeout=10)
+    assert fresh.status_code == 200
+    time.sleep(0.6)
+    expired = requests.post(oauth, json={"auth": issued["access_token"]}, timeout=10)
+    assert expired.status_code == 401 and expired.json()["error"] == "expired_token"
+    unknown = requests.post(oauth, json={"auth": "not-a-token"}, timeout=10)
+    assert unknown.status_code == 401 and unknown.json()["error"] == "invalid_token"

@@ -239,3 +239,50 @@ def test_reference_methods(demo_portal):
     contact = call(demo_portal, "crm.contact.list", {"select": ["ID", "PHONE"], "start": -1})
     assert contact["result"][0]["PHONE"][0]["VALUE"].startswith("+7")
     assert "PHONE" not in call(demo_portal, "crm.contact.list", {"start": -1})["result"][0]
+
+
+def test_the_remaining_stories_through_the_api(demo_portal):
+    """Stories 2, 4, 5 and 6 of demo-company.md, found with plain REST calls."""
+    # 2. The bottleneck: over a hundred open deals in «Ожидание», one moved back into it.
+    waiting = call(
+        demo_portal, "crm.deal.list", {"filter": {"STAGE_ID": "UC_WAITING"}, "select": ["ID"]}
+    )
+    assert waiting["total"] > 100
+    back = call(demo_portal, "crm.deal.list", {"filter": {"%TITLE": "Истра"}})["result"][0]
+    stages = [
+        i["STAGE_ID"]
+        for i in call(
+            demo_portal,
+            "crm.stagehistory.list",
+            {"entityTypeId": 2, "filter": {"OWNER_ID": back["ID"]}},
+        )["result"]["items"]
+    ]
+    assert stages[-2:] == ["FINAL_INVOICE", "UC_WAITING"]
+    # 4. The long loser: created 30.01.2024, 6,500,000, lost as «Дорого» on 01.04.2025.
+    [loser] = call(
+        demo_portal, "crm.deal.list", {"filter": {"OPPORTUNITY": 6_500_000, "STAGE_ID": "LOSE"}}
+    )["result"]
+    assert loser["DATE_CREATE"].startswith("2024-01-30")
+    assert loser["MOVED_TIME"].startswith("2025-04-01")
+    # 5. The dismissed manager: his history stays, his open deals went to colleagues.
+    dismissed = call(demo_portal, "user.get", {"FILTER": {"ACTIVE": False}})["result"]
+    for user in dismissed:
+        mine = {"ASSIGNED_BY_ID": user["ID"]}
+        assert call(demo_portal, "crm.deal.list", {"filter": mine})["total"] > 0
+        still_open = call(
+            demo_portal, "crm.deal.list", {"filter": {**mine, "STAGE_SEMANTIC_ID": "P"}}
+        )["total"]
+        assert still_open == 0
+        calls = call(
+            demo_portal, "voximplant.statistic.get", {"FILTER": {"PORTAL_USER_ID": user["ID"]}}
+        )["total"]
+        assert calls > 0
+    # 6. Yandex leads with UTM tags became won deals; hand-made deals have no lead or source.
+    yandex_won = call(
+        demo_portal,
+        "crm.deal.list",
+        {"filter": {"UTM_SOURCE": "yandex", "STAGE_SEMANTIC_ID": "S", "!LEAD_ID": ""}},
+    )
+    assert yandex_won["total"] > 0
+    hand_made = call(demo_portal, "crm.deal.list", {"filter": {"LEAD_ID": "", "SOURCE_ID": ""}})
+    assert hand_made["total"] > 0

@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         default="standard",
         help="leaky bucket: 2 req/s burst 50, or 5/250",
     )
+    run.add_argument("--scopes", help="comma-separated scopes the webhook has (default all)")
     run.add_argument("--faults", help="e.g. 5xx=0.1,drop=0.05,edits=0.1 (see faults.py)")
     run.add_argument(
         "--cost-scale",

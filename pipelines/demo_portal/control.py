@@ -6,6 +6,7 @@ extractor never calls it.
 
     GET  /_demo/clock                          {"today": "2025-04-17T12:00:00+03:00"}
     POST /_demo/advance {"days": N}            what happened, and the new today
+    POST /_demo/oauth/token {"expires_in": S}  {"access_token": ..., "expires_in": S}
     GET  /_demo/truth/records?entity=deals     {"existing": [ids], "deleted": [{ID, DELETED_AT}]}
     GET  /_demo/truth/stage_moves              every deal stage move with ACTOR_ID, BY_ROBOT
 """
@@ -81,6 +82,9 @@ def handle(
             raise ApiError(400, "INVALID_DAYS", "days must be between 1 and 3650")
         with portal.writing() as db:
             return advance(db, days, body.get("seed"))
+    if verb == "POST" and route == "oauth/token":
+        expires_in = float(body.get("expires_in", 3600))
+        return {"access_token": portal.issue_token(expires_in), "expires_in": expires_in}
     with closing(portal.connect()) as db:
         if route == "clock":
             return {"today": datetime.fromtimestamp(portal_now(db), PORTAL_TZ).isoformat()}

@@ -302,6 +302,19 @@ def scope(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
     return SCOPES, None, None
 
 
+def scope_of(method: str) -> str | None:
+    """The permission a method needs; None for methods every webhook may call."""
+    prefixes = {
+        "crm.": "crm",
+        "user.": "user",
+        "department.": "department",
+        "voximplant.": "telephony",
+        "telephony.": "telephony",
+        "imopenlines.": "imopenlines",
+    }
+    return next((s for prefix, s in prefixes.items() if method.startswith(prefix)), None)
+
+
 METHODS: dict[str, Handler] = {
     "crm.deal.list": legacy_list("deals", DEAL),
     "crm.deal.get": legacy_get("deals", DEAL),

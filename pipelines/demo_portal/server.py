@@ -8,6 +8,7 @@ Optional, as on a real portal: a rate limit, an operating-time limit, server cos
 import json
 import logging
 import random
+import secrets
 import sqlite3
 import ssl
 import subprocess
@@ -26,7 +27,7 @@ from .envelope import success
 from .errors import ApiError, invalid_credentials, method_not_found, no_auth
 from .faults import Faults
 from .limits import PLANS, LeakyBucket, Meter, OperatingBudget
-from .methods import dispatch
+from .methods import SCOPES, dispatch, scope_of
 from .params import param, request_params
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ class DemoPortal:
     cost_scale: how much of the modelled server cost to really spend (0 in tests, 1 real).
     operating_limit: processing seconds per method per 10 minutes before 429 (None: off).
     faults: a Faults spec string (see faults.py) or None.
+    scopes: what the webhook was given (default all: crm, user, department, telephony,
+        imopenlines); a method outside them answers 401 insufficient_scope.
     """
 
     def __init__(
@@ -198,6 +201,7 @@ class DemoPortal:
         report_operating: bool = False,
         faults: str | None = None,
         seed: int = 0,
+        scopes: list[str] | None = None,
     ):
         self.db_path, self.user_id, self.secret = Path(db_path), str(user_id), secret
         if rate_limit not in ("off", *PLANS):
@@ -206,6 +210,11 @@ class DemoPortal:
         self.cost_scale = cost_scale
         self.operating = OperatingBudget(operating_limit) if operating_limit else None
         self.report_operating = report_operating
+        self.scopes = set(SCOPES if scopes is None else scopes)
+        unknown = self.scopes - set(SCOPES)
+        if unknown:
+            raise ValueError(f"unknown scopes {sorted(unknown)}; known: {', '.join(SCOPES)}")
+        self.access_tokens: dict[str, float] = {}
         self.faults = Faults.parse(faults, seed)
         self._edit_rng = random.Random(seed)
         self._server = _Server((host, port), _Handler)
@@ -249,15 +258,33 @@ class DemoPortal:
             token = param(params, "auth")
             if not token:
                 raise no_auth()
-            if token != self.secret:
+            expires_at = self.access_tokens.get(token)
+            if token != self.secret and expires_at is None:
                 raise ApiError(401, "invalid_token", "The access token provided is invalid.")
+            if expires_at is not None and expires_at <= time.time():
+                raise ApiError(401, "expired_token", "The access token provided has expired.")
         elif user_id != self.user_id or secret != self.secret:
             raise invalid_credentials()
+
+    def issue_token(self, expires_in: float = 3600) -> str:
+        """An OAuth access token for `/rest/<method>?auth=...` (lives 1 h on a real portal)."""
+        token = secrets.token_hex(16)
+        self.access_tokens[token] = time.time() + expires_in
+        return token
 
     def call_metered(
         self, db: sqlite3.Connection, method: str, params: dict[str, Any]
     ) -> tuple[tuple[Any, Any, Any], float]:
         """One method call as the portal runs it: budget check, work, cost spent and booked."""
+        needed = scope_of(method)
+        if needed and needed not in self.scopes:
+            raise ApiError(
+                401,
+                "insufficient_scope",
+                "The request requires higher privileges than provided by the webhook token",
+            )
+        if method == "scope":  # what this webhook was given, not every scope there is
+            return (sorted(self.scopes), None, None), 0.0
         if self.operating:
             self.operating.check(method)
         if self.faults.happens("edits") and method.endswith(".list"):
