@@ -99,6 +99,7 @@ test: install browser dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.y
 
 SCALE ?= 1
 bench: $(VENV)/.installed
+	$(VENV)/python -m benchmarks.demo_portal --scale $(SCALE)
 	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
 
 clean:

@@ -9,11 +9,11 @@ import random
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from . import activities, clients, deals, org, timeline
-from .clock import TODAY, to_epoch
+from .clock import PORTAL_TZ, TODAY, to_epoch
 from .fields import (
     ACTIVITY,
     CALL,
@@ -237,11 +237,8 @@ def _story_of_deletes_and_edits(db: sqlite3.Connection, rng: random.Random, scal
         )
 
 
-def _date(epoch: int | None):
-    from datetime import datetime
-
-    from .clock import PORTAL_TZ
-
+def _date(epoch: int | None) -> date | None:
+    """The portal-local calendar day of a moment."""
     return datetime.fromtimestamp(epoch, PORTAL_TZ).date() if epoch else None
 
 
