@@ -7,12 +7,10 @@ from pathlib import Path
 from dagster import AssetKey, AssetSelection, materialize
 
 from orchestration.definitions import defs
+from pipelines.bitrix24.settings import ENTITIES
 
 EXPECTED_LINEAGE = {
-    "bitrix24/currencies": set(),
-    "bitrix24/deals": set(),
-    "bitrix24/statuses": set(),
-    "bitrix24/users": set(),
+    **{f"bitrix24/{table}": set() for table in ENTITIES},
     "staging/stg_bitrix24__currencies": {"bitrix24/currencies"},
     "staging/stg_bitrix24__deal_stages": {"bitrix24/statuses"},
     "staging/stg_bitrix24__deals": {"bitrix24/deals"},

@@ -12,8 +12,8 @@ from dlt.sources import DltResource
 
 from pipelines.config import portal_id_from
 
-from .client import Bitrix24Client
-from .settings import DECLARED_COLUMNS, RESOURCES, SELECT
+from .client import Bitrix24Client, Bitrix24Error
+from .settings import DECLARED_COLUMNS, ENTITIES, Entity
 
 
 @dlt.source(name="bitrix24", max_table_nesting=0)
@@ -24,22 +24,45 @@ def bitrix24(
     portal = portal_id or portal_id_from(webhook_url)
     # Keep the portal's strings as they came: no guessing timestamps on the way in.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")
-    return [_resource(client, portal, table, *spec) for table, spec in RESOURCES.items()]
+    return [_resource(client, portal, table, entity) for table, entity in ENTITIES.items()]
 
 
-def _resource(
-    client: Bitrix24Client, portal: str, table: str, method: str, reading: str, key: str
-) -> DltResource:
+def _pages(
+    client: Bitrix24Client, entity: Entity, start_after: int
+) -> Iterator[list[dict[str, Any]]]:
+    if entity.reading == "pages":
+        return client.pages(entity.method, entity.params, wrapper=entity.wrapper)
+    return client.scan(
+        entity.method,
+        entity.params,
+        id_field=entity.key,
+        wrapper=entity.wrapper,
+        start_after=start_after,
+        sort_strings=entity.sort_strings,
+    )
+
+
+def _resource(client: Bitrix24Client, portal: str, table: str, entity: Entity) -> DltResource:
     def rows() -> Iterator[list[dict[str, Any]]]:
-        params = {"select": SELECT[method]} if method in SELECT else {}
-        pages = client.scan(method, params) if reading == "keyset" else client.pages(method, params)
-        for page in pages:
-            yield [{"portal_id": portal, **row} for row in page]
+        # History only grows: continue after the last id loaded (kept in dlt's state, which
+        # commits with the load, so a failed run starts again from the same place).
+        state = dlt.current.resource_state() if entity.history else {}
+        try:
+            for page in _pages(client, entity, state.get("last_id", 0)):
+                yield [{"portal_id": portal, **row} for row in page]
+                if entity.history:
+                    state["last_id"] = int(page[-1][entity.key])
+        except Bitrix24Error as err:
+            raise Bitrix24Error(f"{table}: {err}") from None  # say which entity failed
 
     columns = {
-        name: {"data_type": "text", "nullable": name != key}
+        name: {"data_type": "text", "nullable": name != entity.key}
         for name in DECLARED_COLUMNS.get(table, [])
     }
     return dlt.resource(
-        rows, name=table, write_disposition="merge", primary_key=("portal_id", key), columns=columns
+        rows,
+        name=table,
+        write_disposition="merge",
+        primary_key=("portal_id", entity.key),
+        columns=columns,
     )

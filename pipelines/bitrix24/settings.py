@@ -1,17 +1,56 @@
 """What the extractor loads and where: one place for names the other layers depend on."""
 
+from dataclasses import dataclass, field
+from typing import Any
+
 PIPELINE_NAME = "bitrix24"
 DATASET_NAME = "raw"  # the DuckDB schema dbt reads as source('bitrix24', ...)
 
-# raw table → (REST method, how to read it, primary key besides portal_id)
-RESOURCES = {
-    "deals": ("crm.deal.list", "keyset", "ID"),
-    "statuses": ("crm.status.list", "keyset", "ID"),
-    "users": ("user.get", "pages", "ID"),
-    "currencies": ("crm.currency.list", "pages", "CURRENCY"),
+
+@dataclass(frozen=True)
+class Entity:
+    """One portal entity, the raw table it lands in, and how to read it."""
+
+    method: str
+    reading: str = "keyset"  # keyset: batches of >ID pages; pages: start/next, for small lists
+    key: str = "ID"
+    params: dict[str, Any] = field(default_factory=dict)
+    wrapper: str | None = None  # the key the rows sit under (crm.stagehistory.list: items)
+    history: bool = False  # append-only on the portal: read only ids after the last one seen
+    sort_strings: bool = False  # takes SORT/ORDER strings and FILTER (voximplant), not order{}
+
+
+# `UF_*` brings custom fields as columns; PHONE/EMAIL only come when named.
+WITH_CUSTOM_FIELDS = {"select": ["*", "UF_*"]}
+WITH_CONTACT_FIELDS = {"select": ["*", "UF_*", "PHONE", "EMAIL"]}
+
+ENTITIES: dict[str, Entity] = {
+    "deals": Entity("crm.deal.list", params=WITH_CUSTOM_FIELDS),
+    "leads": Entity("crm.lead.list", params=WITH_CONTACT_FIELDS),
+    "contacts": Entity("crm.contact.list", params=WITH_CONTACT_FIELDS),
+    "companies": Entity("crm.company.list", params=WITH_CONTACT_FIELDS),
+    "activities": Entity("crm.activity.list"),
+    "deal_stage_history": Entity(
+        "crm.stagehistory.list", params={"entityTypeId": 2}, wrapper="items", history=True
+    ),
+    "lead_status_history": Entity(
+        "crm.stagehistory.list", params={"entityTypeId": 1}, wrapper="items", history=True
+    ),
+    "calls": Entity("voximplant.statistic.get", sort_strings=True),
+    "statuses": Entity("crm.status.list"),
+    "deal_categories": Entity(
+        "crm.category.list",
+        reading="pages",
+        key="id",
+        params={"entityTypeId": 2},
+        wrapper="categories",
+    ),
+    "users": Entity("user.get", reading="pages"),
+    "departments": Entity("department.get", reading="pages"),
+    "currencies": Entity("crm.currency.list", reading="pages", key="CURRENCY"),
+    "deal_user_fields": Entity("crm.deal.userfield.list", reading="pages"),
+    "lead_user_fields": Entity("crm.lead.userfield.list", reading="pages"),
 }
-# Fields to ask for beyond each method's default; `UF_*` brings the custom fields as columns.
-SELECT = {"crm.deal.list": ["*", "UF_*"]}
 
 # Documented fields (crm.deal.fields) declared up front, so a column exists even while every
 # row has it empty and dbt can rely on it. Values stay text in raw, as the portal sends them.
