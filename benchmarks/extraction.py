@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.bitrix24.settings import ENTITIES
+
 CEILING_ROWS_PER_REQUEST = 2500
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -52,10 +54,7 @@ def measure(scale: float) -> dict:
                     }
                 )
         with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
-            rows = sum(
-                db.execute(f"select count(*) from raw.{t}").fetchone()[0]
-                for t in ("deals", "statuses", "users", "currencies")
-            )
+            rows = sum(db.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in ENTITIES)
     first = runs[0]
     return {
         "scale": scale,

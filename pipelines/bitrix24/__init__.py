@@ -5,6 +5,7 @@ offset); typing and UTC happen in dbt staging, where they can be tested.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import dlt
@@ -13,7 +14,7 @@ from dlt.sources import DltResource
 from pipelines.config import portal_id_from
 
 from .client import Bitrix24Client, Bitrix24Error
-from .settings import DECLARED_COLUMNS, ENTITIES, Entity
+from .settings import DECLARED_COLUMNS, ENTITIES, MODIFIED_OVERLAP, Entity
 
 
 @dlt.source(name="bitrix24", max_table_nesting=0)
@@ -28,32 +29,41 @@ def bitrix24(
 
 
 def _pages(
-    client: Bitrix24Client, entity: Entity, start_after: int
+    client: Bitrix24Client, entity: Entity, state: dict[str, Any]
 ) -> Iterator[list[dict[str, Any]]]:
     if entity.reading == "pages":
         return client.pages(entity.method, entity.params, wrapper=entity.wrapper)
+    params = entity.params
+    if entity.modified and state.get("modified_since"):
+        since = datetime.fromisoformat(state["modified_since"]) - MODIFIED_OVERLAP
+        params = {**params, "filter": {f">={entity.modified}": since.isoformat()}}
     return client.scan(
         entity.method,
-        entity.params,
+        params,
         id_field=entity.key,
         wrapper=entity.wrapper,
-        start_after=start_after,
+        start_after=state.get("last_id", 0) if entity.history else 0,
         sort_strings=entity.sort_strings,
     )
 
 
 def _resource(client: Bitrix24Client, portal: str, table: str, entity: Entity) -> DltResource:
     def rows() -> Iterator[list[dict[str, Any]]]:
-        # History only grows: continue after the last id loaded (kept in dlt's state, which
-        # commits with the load, so a failed run starts again from the same place).
-        state = dlt.current.resource_state() if entity.history else {}
+        # Cursors live in dlt's state, which commits together with the load: a failed run
+        # leaves them where they were, and the next run reads the same window again.
+        # History only grows, so it continues after the last id; records that change are
+        # read again when modified since the previous run began (on the portal's clock).
+        state = dlt.current.resource_state()
+        began = client.portal_time() if entity.modified else None
         try:
-            for page in _pages(client, entity, state.get("last_id", 0)):
+            for page in _pages(client, entity, state):
                 yield [{"portal_id": portal, **row} for row in page]
                 if entity.history:
                     state["last_id"] = int(page[-1][entity.key])
         except Bitrix24Error as err:
             raise Bitrix24Error(f"{table}: {err}") from None  # say which entity failed
+        if began:
+            state["modified_since"] = began
 
     columns = {
         name: {"data_type": "text", "nullable": name != entity.key}

@@ -31,6 +31,7 @@ class Bitrix24Client:
             )
         self.base = webhook_url.rstrip("/") + "/"
         self.requests_made = 0
+        self._portal_time: str | None = None
         self._http = RetryingHttp(
             request_timeout=timeout, request_max_attempts=max_attempts, raise_for_status=False
         ).session
@@ -102,6 +103,13 @@ class Bitrix24Client:
                 if len(rows) < PAGE_SIZE:
                     return  # a short page ends the list; later commands in the batch are void
                 last_id = int(rows[-1][id_field])
+
+    def portal_time(self) -> str:
+        """The portal's own clock (`server.time`), asked once per client: the moment this
+        run's incremental windows start from."""
+        if self._portal_time is None:
+            self._portal_time = self.call("server.time")["result"]
+        return self._portal_time
 
     def pages(
         self, method: str, params: dict[str, Any] | None = None, wrapper: str | None = None

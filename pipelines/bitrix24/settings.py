@@ -1,6 +1,7 @@
 """What the extractor loads and where: one place for names the other layers depend on."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 PIPELINE_NAME = "bitrix24"
@@ -18,25 +19,31 @@ class Entity:
     wrapper: str | None = None  # the key the rows sit under (crm.stagehistory.list: items)
     history: bool = False  # append-only on the portal: read only ids after the last one seen
     sort_strings: bool = False  # takes SORT/ORDER strings and FILTER (voximplant), not order{}
+    modified: str | None = None  # the field to read only changed records by, after a first run
 
+
+# Records changed this long before the previous run began are read again: clock skew and
+# second-precision timestamps must not lose a change.
+MODIFIED_OVERLAP = timedelta(minutes=10)
 
 # `UF_*` brings custom fields as columns; PHONE/EMAIL only come when named.
 WITH_CUSTOM_FIELDS = {"select": ["*", "UF_*"]}
 WITH_CONTACT_FIELDS = {"select": ["*", "UF_*", "PHONE", "EMAIL"]}
 
 ENTITIES: dict[str, Entity] = {
-    "deals": Entity("crm.deal.list", params=WITH_CUSTOM_FIELDS),
-    "leads": Entity("crm.lead.list", params=WITH_CONTACT_FIELDS),
-    "contacts": Entity("crm.contact.list", params=WITH_CONTACT_FIELDS),
-    "companies": Entity("crm.company.list", params=WITH_CONTACT_FIELDS),
-    "activities": Entity("crm.activity.list"),
+    "deals": Entity("crm.deal.list", params=WITH_CUSTOM_FIELDS, modified="DATE_MODIFY"),
+    "leads": Entity("crm.lead.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
+    "contacts": Entity("crm.contact.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
+    "companies": Entity("crm.company.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
+    "activities": Entity("crm.activity.list", modified="LAST_UPDATED"),
     "deal_stage_history": Entity(
         "crm.stagehistory.list", params={"entityTypeId": 2}, wrapper="items", history=True
     ),
     "lead_status_history": Entity(
         "crm.stagehistory.list", params={"entityTypeId": 1}, wrapper="items", history=True
     ),
-    "calls": Entity("voximplant.statistic.get", sort_strings=True),
+    # a call's statistics do not change once written: read only new ids
+    "calls": Entity("voximplant.statistic.get", sort_strings=True, history=True),
     "statuses": Entity("crm.status.list"),
     "deal_categories": Entity(
         "crm.category.list",
