@@ -54,8 +54,8 @@ def _resource(client: Bitrix24Client, portal: str, table: str, entity: Entity) -
         # History only grows, so it continues after the last id; records that change are
         # read again when modified since the previous run began (on the portal's clock).
         state = dlt.current.resource_state()
-        began = client.portal_time() if entity.modified else None
         try:
+            began = client.portal_time() if entity.modified else None
             for page in _pages(client, entity, state):
                 yield [{"portal_id": portal, **row} for row in page]
                 if entity.history:
