@@ -62,7 +62,7 @@ browser:
 # --- the pipeline ----------------------------------------------------------------------------
 
 load: $(VENV)/.installed
-	$(VENV)/python -m pipelines.bitrix24.cli
+	$(VENV)/python -m pipelines.bitrix24.cli --scan-deletes
 
 transform: $(VENV)/.installed
 	$(DBT) build $(DBT_DIRS)

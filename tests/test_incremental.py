@@ -81,3 +81,34 @@ def test_a_day_later_only_changes_are_read_and_nothing_is_stale(portal_and_wareh
     ).json()
     assert history[0] == history[1]  # no move twice
     assert history[0] >= len(truth["existing"])  # every move, and deleted deals' moves kept
+
+
+def test_a_delete_scan_notes_exactly_the_records_deleted_since_they_were_loaded(
+    portal_and_warehouse,
+):
+    portal = portal_and_warehouse
+    truth = f"{portal.base_url}/_demo/truth/records"
+
+    def deleted(entity: str) -> set[int]:
+        body = requests.get(truth, params={"entity": entity}, timeout=30).json()
+        return {d["ID"] for d in body["deleted"]}
+
+    run(progress=None)
+    before = {e: deleted(e) for e in ("deals", "leads", "activities")}
+    requests.post(f"{portal.base_url}/_demo/advance", json={"days": 10, "seed": 4}, timeout=60)
+    run(progress=None, scan_deletes=True)
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
+        for entity, earlier in before.items():
+            noticed = {
+                r[0]
+                for r in db.execute(
+                    "select cast(id as bigint) from raw.deletions where entity = ?", [entity]
+                ).fetchall()
+            }
+            assert noticed == deleted(entity) - earlier
+            still_there = db.execute(
+                f"select count(*) from raw.{entity} where cast(id as bigint) in (select unnest(?))",
+                [sorted(noticed)],
+            ).fetchone()[0]
+            assert still_there == len(noticed)  # soft delete: the rows stay
+        assert sum(len(deleted(e) - before[e]) for e in before) > 0

@@ -12,12 +12,14 @@ from pipelines import config
 from pipelines.bitrix24.settings import ENTITIES
 
 EXPECTED_LINEAGE = {
-    **{f"bitrix24/{table}": set() for table in ENTITIES},
+    **{f"bitrix24/{table}": set() for table in [*ENTITIES, "deletions"]},
     "staging/stg_bitrix24__currencies": {"bitrix24/currencies"},
     "staging/stg_bitrix24__deal_stages": {"bitrix24/statuses"},
     "staging/stg_bitrix24__deals": {"bitrix24/deals"},
     "staging/stg_bitrix24__users": {"bitrix24/users"},
+    "staging/stg_bitrix24__deletions": {"bitrix24/deletions"},
     "marts/mart_won_revenue_monthly": {
+        "staging/stg_bitrix24__deletions",
         "staging/stg_bitrix24__currencies",
         "staging/stg_bitrix24__deal_stages",
         "staging/stg_bitrix24__deals",
@@ -25,6 +27,7 @@ EXPECTED_LINEAGE = {
     },
     "published_warehouse": {
         "marts/mart_won_revenue_monthly",
+        "staging/stg_bitrix24__deletions",
         "staging/stg_bitrix24__currencies",
         "staging/stg_bitrix24__deal_stages",
         "staging/stg_bitrix24__deals",

@@ -9,23 +9,88 @@ from datetime import datetime
 from typing import Any
 
 import dlt
+from dlt.common.destination.exceptions import DestinationUndefinedEntity
 from dlt.sources import DltResource
 
 from pipelines.config import portal_id_from
 
 from .client import Bitrix24Client, Bitrix24Error
-from .settings import DECLARED_COLUMNS, ENTITIES, MODIFIED_OVERLAP, Entity
+from .settings import DECLARED_COLUMNS, DELETABLE, ENTITIES, MODIFIED_OVERLAP, Entity
 
 
 @dlt.source(name="bitrix24", max_table_nesting=0)
 def bitrix24(
-    webhook_url: str = dlt.secrets.value, portal_id: str | None = None
+    webhook_url: str = dlt.secrets.value,
+    portal_id: str | None = None,
+    scan_deletes: bool = False,
 ) -> list[DltResource]:
+    """Every entity of one portal; with `scan_deletes`, also notice what the portal deleted."""
     client = Bitrix24Client(webhook_url)
     portal = portal_id or portal_id_from(webhook_url)
     # Keep the portal's strings as they came: no guessing timestamps on the way in.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")
-    return [_resource(client, portal, table, entity) for table, entity in ENTITIES.items()]
+    resources = [_resource(client, portal, table, entity) for table, entity in ENTITIES.items()]
+    if scan_deletes:
+        resources.append(_deletions(client, portal))
+    return resources
+
+
+def _deletions(client: Bitrix24Client, portal: str) -> DltResource:
+    """Records the warehouse holds that the portal no longer lists (a portal keeps no
+    tombstones). Found by ID-only keyset scans; noted once, with the portal time noticed.
+    Raw rows stay: deleted is a flag in staging, never a missing row."""
+
+    def rows() -> Iterator[list[dict[str, Any]]]:
+        noticed = client.portal_time()
+        for table in DELETABLE:
+            entity = ENTITIES[table]
+            known = _loaded_ids(table) - _noticed_ids(table)
+            if not known:
+                continue
+            try:
+                live = {
+                    int(r[entity.key])
+                    for page in client.scan(entity.method, {"select": [entity.key]})
+                    for r in page
+                }
+            except Bitrix24Error as err:
+                raise Bitrix24Error(f"deletions of {table}: {err}") from None
+            gone = sorted(known - live)
+            if gone:
+                yield [
+                    {
+                        "portal_id": portal,
+                        "entity": table,
+                        "ID": str(record_id),
+                        "noticed_at": noticed,
+                    }
+                    for record_id in gone
+                ]
+
+    return dlt.resource(
+        rows, name="deletions", write_disposition="merge", primary_key=("portal_id", "entity", "ID")
+    )
+
+
+def _loaded_ids(table: str) -> set[int]:
+    return _query_ids(f"select cast(id as bigint) from {{}}.{table}")
+
+
+def _noticed_ids(table: str) -> set[int]:
+    return _query_ids(f"select cast(id as bigint) from {{}}.deletions where entity = '{table}'")
+
+
+def _query_ids(sql: str) -> set[int]:
+    """Ids already in the warehouse (empty before the first load creates the table)."""
+    pipeline = dlt.current.pipeline()
+    try:
+        with pipeline.sql_client() as client:
+            return {
+                row[0]
+                for row in client.execute_sql(sql.format(client.fully_qualified_dataset_name()))
+            }
+    except DestinationUndefinedEntity:  # no table yet: nothing loaded, nothing to compare
+        return set()
 
 
 def _pages(

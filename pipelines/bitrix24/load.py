@@ -50,6 +50,9 @@ def pipeline(progress: str | None = "log") -> dlt.Pipeline:
     )
 
 
-def run(progress: str | None = "log") -> LoadInfo:
+def run(progress: str | None = "log", scan_deletes: bool = False) -> LoadInfo:
+    """One load. `scan_deletes` also reads every id to notice deleted records: thorough but a
+    request per 2,500 records, so scheduled runs do it now and then, not every time."""
     with open_portal() as portal:
-        return pipeline(progress).run(bitrix24(portal.webhook_url, portal.portal_id))
+        source = bitrix24(portal.webhook_url, portal.portal_id, scan_deletes=scan_deletes)
+        return pipeline(progress).run(source)

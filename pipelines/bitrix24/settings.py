@@ -59,6 +59,9 @@ ENTITIES: dict[str, Entity] = {
     "lead_user_fields": Entity("crm.lead.userfield.list", reading="pages"),
 }
 
+# Entities a portal user can delete; a delete scan looks for them by id.
+DELETABLE = ("deals", "leads", "contacts", "companies", "activities")
+
 # Documented fields (crm.deal.fields) declared up front, so a column exists even while every
 # row has it empty and dbt can rely on it. Values stay text in raw, as the portal sends them.
 DEAL_FIELDS = [

@@ -2,6 +2,7 @@
     Won revenue (period) by portal-local month and responsible manager (metrics.md).
     The move into a success stage is dated by the deal's MOVED_TIME: for a deal sitting in a
     success stage that is the time it got there. Stage history takes over once it is loaded.
+    Deals deleted on the portal are left out, as the CRM's own totals leave them out.
 -#}
 with
 
@@ -29,6 +30,13 @@ users as (
 
 ),
 
+deleted_deals as (
+
+    select * from {{ ref('stg_bitrix24__deletions') }}
+    where entity = 'deals'
+
+),
+
 won_deals as (
 
     select
@@ -48,7 +56,12 @@ won_deals as (
         on
             deals.portal_id = currencies.portal_id
             and deals.currency_id = currencies.currency_id
-    where stages.stage_semantics = 'success'
+    left join deleted_deals
+        on
+            deals.portal_id = deleted_deals.portal_id
+            and deals.deal_id = deleted_deals.record_id
+    -- a deal deleted on the portal no longer counts there, so not here either
+    where stages.stage_semantics = 'success' and deleted_deals.record_id is null
 
 ),
 
