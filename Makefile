@@ -20,11 +20,12 @@ DBT := $(VENV)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 EVIDENCE := reports_evidence
 
-.PHONY: help install demo load transform report preview dev lint test bench browser clean
+.PHONY: help install demo load transform report preview dev doctor lint test bench browser clean
 
 help:
 	@echo "make demo       install, load the demo portal, build the marts and the report site"
 	@echo "make test       ruff, sqlfluff, pytest (dbt build, Dagster, browser tests included)"
+	@echo "make doctor     check the configured portal: reachable, credentials, scopes"
 	@echo "make load       extract the configured portal into \$$WAREHOUSE_DIR"
 	@echo "make transform  dbt build, then publish the read-only copy"
 	@echo "make report     build the Evidence site from the published copy"
@@ -63,6 +64,9 @@ browser:
 
 load: $(VENV)/.installed
 	$(VENV)/python -m pipelines.bitrix24.cli --scan-deletes
+
+doctor: $(VENV)/.installed
+	$(VENV)/python -m pipelines.bitrix24.doctor
 
 transform: $(VENV)/.installed
 	$(DBT) build $(DBT_DIRS)
