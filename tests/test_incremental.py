@@ -112,3 +112,27 @@ def test_a_delete_scan_notes_exactly_the_records_deleted_since_they_were_loaded(
             ).fetchone()[0]
             assert still_there == len(noticed)  # soft delete: the rows stay
         assert sum(len(deleted(e) - before[e]) for e in before) > 0
+
+
+def test_every_observed_mover_is_the_true_one(portal_and_warehouse):
+    """Stage history has no actor; the extractor keeps each deal's (MOVED_BY_ID, MOVED_TIME)
+    every time it sees the deal. Each such observation agrees with who really moved it."""
+    portal = portal_and_warehouse
+    run(progress=None)
+    requests.post(f"{portal.base_url}/_demo/advance", json={"days": 3, "seed": 21}, timeout=60)
+    run(progress=None)
+    moves = requests.get(f"{portal.base_url}/_demo/truth/stage_moves", timeout=60).json()
+    actor = {(m["OWNER_ID"], m["CREATED_TIME"]): m["ACTOR_ID"] for m in moves["items"]}
+    with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
+        observed = db.execute(
+            "select cast(id as bigint), moved_time, cast(moved_by_id as bigint)"
+            " from raw.deal_moves_observed"
+        ).fetchall()
+        twice = db.execute(
+            "select count(*) from (select id from raw.deal_moves_observed "
+            "group by id having count(*) > 1)"
+        ).fetchone()[0]
+    assert observed and all(actor[(deal, at)] == mover for deal, at, mover in observed)
+    assert twice > 0  # deals that moved since the first load were seen before and after
+    robots = {(m["OWNER_ID"], m["CREATED_TIME"]) for m in moves["items"] if m["BY_ROBOT"]}
+    assert any((deal, at) in robots for deal, at, _ in observed)  # robot moves are observed too

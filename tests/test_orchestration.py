@@ -13,6 +13,7 @@ from pipelines.bitrix24.settings import ENTITIES
 
 EXPECTED_LINEAGE = {
     **{f"bitrix24/{table}": set() for table in [*ENTITIES, "deletions"]},
+    **{f"bitrix24/{e.moves_table}": set() for e in ENTITIES.values() if e.moves_table},
     "staging/stg_bitrix24__currencies": {"bitrix24/currencies"},
     "staging/stg_bitrix24__deal_stages": {"bitrix24/statuses"},
     "staging/stg_bitrix24__deals": {"bitrix24/deals"},

@@ -29,10 +29,42 @@ def bitrix24(
     portal = portal_id or portal_id_from(webhook_url)
     # Keep the portal's strings as they came: no guessing timestamps on the way in.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")
-    resources = [_resource(client, portal, table, entity) for table, entity in ENTITIES.items()]
+    resources = []
+    for table, entity in ENTITIES.items():
+        resources.append(_resource(client, portal, table, entity))
+        if entity.moves_table:
+            resources.append(_observed_moves(client, resources[-1], entity.moves_table))
     if scan_deletes:
         resources.append(_deletions(client, portal))
     return resources
+
+
+def _observed_moves(client: Bitrix24Client, records: DltResource, table: str) -> DltResource:
+    """Who made each record's last stage move, as seen on this run: a portal keeps no actor in
+    stage history, so every (mover, time) observed is kept, one row per distinct move."""
+
+    def observe(page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        observed_at = client.portal_time()
+        yield [
+            {
+                "portal_id": row["portal_id"],
+                "ID": row["ID"],
+                "STAGE_ID": row.get("STAGE_ID") or row.get("STATUS_ID"),
+                "MOVED_BY_ID": row.get("MOVED_BY_ID"),
+                "MOVED_TIME": row["MOVED_TIME"],
+                "observed_at": observed_at,
+            }
+            for row in page
+            if row.get("MOVED_TIME")
+        ]
+
+    return dlt.transformer(
+        observe,
+        data_from=records,
+        name=table,
+        write_disposition="merge",
+        primary_key=("portal_id", "ID", "MOVED_TIME"),
+    )
 
 
 def _deletions(client: Bitrix24Client, portal: str) -> DltResource:

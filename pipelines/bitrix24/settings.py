@@ -20,6 +20,8 @@ class Entity:
     history: bool = False  # append-only on the portal: read only ids after the last one seen
     sort_strings: bool = False  # takes SORT/ORDER strings and FILTER (voximplant), not order{}
     modified: str | None = None  # the field to read only changed records by, after a first run
+    # Stage history has no actor: keep every (MOVED_BY_ID, MOVED_TIME) seen, in this table.
+    moves_table: str | None = None
 
 
 # Records changed this long before the previous run began are read again: clock skew and
@@ -31,8 +33,18 @@ WITH_CUSTOM_FIELDS = {"select": ["*", "UF_*"]}
 WITH_CONTACT_FIELDS = {"select": ["*", "UF_*", "PHONE", "EMAIL"]}
 
 ENTITIES: dict[str, Entity] = {
-    "deals": Entity("crm.deal.list", params=WITH_CUSTOM_FIELDS, modified="DATE_MODIFY"),
-    "leads": Entity("crm.lead.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
+    "deals": Entity(
+        "crm.deal.list",
+        params=WITH_CUSTOM_FIELDS,
+        modified="DATE_MODIFY",
+        moves_table="deal_moves_observed",
+    ),
+    "leads": Entity(
+        "crm.lead.list",
+        params=WITH_CONTACT_FIELDS,
+        modified="DATE_MODIFY",
+        moves_table="lead_moves_observed",
+    ),
     "contacts": Entity("crm.contact.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
     "companies": Entity("crm.company.list", params=WITH_CONTACT_FIELDS, modified="DATE_MODIFY"),
     "activities": Entity("crm.activity.list", modified="LAST_UPDATED"),
