@@ -2,6 +2,7 @@
 
 BITRIX24_WEBHOOK_URL: a real portal's inbound webhook; unset means the bundled demo portal.
 WAREHOUSE_DIR: where the DuckDB files, dlt state and the demo portal's data live.
+BITRIX24_PLAN: the portal's rate-limit plan, standard or enterprise.
 """
 
 import os
@@ -29,6 +30,11 @@ def published_path() -> Path:
 
 def webhook_url() -> str | None:
     return os.environ.get("BITRIX24_WEBHOOK_URL") or None
+
+
+def portal_plan() -> str:
+    """The portal's rate-limit plan: `standard` (2 req/s, burst 50) or `enterprise` (5/250)."""
+    return os.environ.get("BITRIX24_PLAN") or "standard"
 
 
 def demo_scale() -> float:

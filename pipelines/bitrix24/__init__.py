@@ -12,7 +12,7 @@ import dlt
 from dlt.common.destination.exceptions import DestinationUndefinedEntity
 from dlt.sources import DltResource
 
-from pipelines.config import portal_id_from
+from pipelines.config import portal_id_from, portal_plan
 
 from .client import Bitrix24Client, Bitrix24Error
 from .settings import DECLARED_COLUMNS, DELETABLE, ENTITIES, MODIFIED_OVERLAP, Entity
@@ -25,7 +25,7 @@ def bitrix24(
     scan_deletes: bool = False,
 ) -> list[DltResource]:
     """Every entity of one portal; with `scan_deletes`, also notice what the portal deleted."""
-    client = Bitrix24Client(webhook_url)
+    client = Bitrix24Client(webhook_url, plan=portal_plan())
     portal = portal_id or portal_id_from(webhook_url)
     # Keep the portal's strings as they came: no guessing timestamps on the way in.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")

@@ -5,16 +5,22 @@ Transport retries (5xx, 503 QUERY_LIMIT_EXCEEDED, dropped connections) come from
 requests helper, which backs off exponentially.
 """
 
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from dlt.sources.helpers.requests import Client as RetryingHttp
+from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_STATUS
 from requests import RequestException, Response
 
 from pipelines.config import redact
 
+from .pacing import Pacer
+
 PAGE_SIZE = 50
+OPERATING_RETRIES = 4
+MAX_OPERATING_WAIT = 600  # the limit's window is 10 minutes
 BATCH_SIZE = 50  # commands per batch, the portal's maximum
 
 
@@ -23,7 +29,14 @@ class Bitrix24Error(Exception):
 
 
 class Bitrix24Client:
-    def __init__(self, webhook_url: str, timeout: float = 60, max_attempts: int = 6):
+    def __init__(
+        self,
+        webhook_url: str,
+        timeout: float = 60,
+        max_attempts: int = 6,
+        plan: str | None = "standard",
+    ):
+        """`plan` paces requests to the portal's rate limit (None: no pacing)."""
         if not webhook_url.startswith(("http://", "https://")) or "/rest/" not in webhook_url:
             raise Bitrix24Error(
                 f"Not a Bitrix24 webhook URL: {redact(webhook_url)!r} "
@@ -32,8 +45,14 @@ class Bitrix24Client:
         self.base = webhook_url.rstrip("/") + "/"
         self.requests_made = 0
         self._portal_time: str | None = None
+        self.pacer = Pacer(plan) if plan else None
+        self.operating_waited = 0.0  # seconds spent blocked by the operating-time limit
+        # 429 is not retried blindly: OPERATION_TIME_LIMIT says when it lifts (see call).
         self._http = RetryingHttp(
-            request_timeout=timeout, request_max_attempts=max_attempts, raise_for_status=False
+            request_timeout=timeout,
+            request_max_attempts=max_attempts,
+            raise_for_status=False,
+            status_codes=[code for code in DEFAULT_RETRY_STATUS if code != 429],
         ).session
 
     def call(
@@ -43,14 +62,24 @@ class Bitrix24Client:
 
         Errors name `about` (default: the method), e.g. the list a `batch` was reading.
         """
-        self.requests_made += 1
         about = about or method
-        try:
-            response = self._http.post(self.base + method, json=params or {})
-        except RequestException as err:
-            raise Bitrix24Error(
-                f"{about}: portal unreachable at {redact(self.base)} ({type(err).__name__})"
-            ) from None
+        for _ in range(OPERATING_RETRIES):
+            if self.pacer:
+                self.pacer.wait()
+            self.requests_made += 1
+            try:
+                response = self._http.post(self.base + method, json=params or {})
+            except RequestException as err:
+                raise Bitrix24Error(
+                    f"{about}: portal unreachable at {redact(self.base)} ({type(err).__name__})"
+                ) from None
+            reset_at = _operating_reset_at(response)
+            if reset_at is None:
+                return _envelope(about, response)
+            # The method spent its processing budget: wait for the oldest minute to expire.
+            pause = min(max(reset_at - time.time(), 0) + 1, MAX_OPERATING_WAIT)
+            time.sleep(pause)
+            self.operating_waited += pause
         return _envelope(about, response)
 
     def scan(
@@ -160,6 +189,19 @@ def php_query(params: dict[str, Any], prefix: str = "") -> str:
 def _last_id_of(command: str, wrapper: str | None, id_field: str) -> str:
     path = f"[{command}]" + (f"[{wrapper}]" if wrapper else "") + f"[{PAGE_SIZE - 1}][{id_field}]"
     return f"$result{path}"
+
+
+def _operating_reset_at(response: Response) -> float | None:
+    """When a 429 OPERATION_TIME_LIMIT lifts (unix time), or None for any other answer."""
+    if response.status_code != 429:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if body.get("error") != "OPERATION_TIME_LIMIT":
+        return None
+    return float((body.get("time") or {}).get("operating_reset_at") or time.time() + 60)
 
 
 def _as_map(section: Any) -> dict[str, Any]:

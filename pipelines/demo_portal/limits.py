@@ -70,6 +70,7 @@ PLANS = {"standard": Plan(2, 50), "enterprise": Plan(5, 250)}
 class LeakyBucket:
     def __init__(self, plan: Plan):
         self.plan, self.level, self.updated = plan, 0.0, time.monotonic()
+        self.rejected = 0  # 503s answered: a well-behaved client keeps this at 0
         self._lock = threading.Lock()
 
     def admit(self) -> None:
@@ -78,6 +79,7 @@ class LeakyBucket:
             self.level = max(0.0, self.level - (now - self.updated) * self.plan.drain_per_second)
             self.updated = now
             if self.level + 1 > self.plan.threshold:
+                self.rejected += 1
                 raise ApiError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests")
             self.level += 1
 

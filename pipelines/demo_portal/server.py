@@ -181,7 +181,8 @@ class DemoPortal:
 
     rate_limit: "off", "standard" (2 req/s, burst 50) or "enterprise" (5/250).
     cost_scale: how much of the modelled server cost to really spend (0 in tests, 1 real).
-    operating_limit: processing seconds per method per 10 minutes before 429 (None: off).
+    operating_limit: processing seconds per method per 10 minutes before 429 (None: off);
+        tests shorten the ten one-minute buckets with operating_bucket_seconds.
     faults: a Faults spec string (see faults.py) or None.
     scopes: what the webhook was given (default all: crm, user, department, telephony,
         imopenlines); a method outside them answers 401 insufficient_scope.
@@ -198,6 +199,7 @@ class DemoPortal:
         rate_limit: str = "off",
         cost_scale: float = 0.0,
         operating_limit: float | None = None,
+        operating_bucket_seconds: int = 60,
         report_operating: bool = False,
         faults: str | None = None,
         seed: int = 0,
@@ -208,7 +210,11 @@ class DemoPortal:
             raise ValueError(f"rate_limit must be off, {' or '.join(PLANS)}; got {rate_limit!r}")
         self.bucket = LeakyBucket(PLANS[rate_limit]) if rate_limit != "off" else None
         self.cost_scale = cost_scale
-        self.operating = OperatingBudget(operating_limit) if operating_limit else None
+        self.operating = (
+            OperatingBudget(operating_limit, bucket_seconds=operating_bucket_seconds)
+            if operating_limit
+            else None
+        )
         self.report_operating = report_operating
         self.scopes = set(SCOPES if scopes is None else scopes)
         unknown = self.scopes - set(SCOPES)
