@@ -44,7 +44,7 @@ TABLES = {
     "calls": list(CALL),
 }
 # Bump when the generated data changes, so stale portal files are made anew.
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 OPEN_LINE_SESSIONS_PER_SCALE = 450
 ACTIVITY_CHUNK = 20_000  # deals whose activities are built and written together
 MISSED_CALLS_PER_SCALE = 60
@@ -218,13 +218,16 @@ def generate(path: Path, seed: int = 42, scale: float = 1.0) -> Path:
 
 def _story_of_deletes_and_edits(db: sqlite3.Connection, rng: random.Random, scale: float) -> None:
     """Story 9: records deleted over the years, and deals edited after their last move."""
-    history_days = (TODAY - org.HISTORY_STARTS).days
+    # Recent work stays (the forgotten-deal story is measured by it): only records created
+    # before this are deleted, each some time after it was created.
+    cutoff = to_epoch(TODAY) - 30 * 86400
+    keep = timeline.story_deal_ids(db)
     for table, per_scale in (("deals", 25), ("leads", 40), ("activities", 120)):
         for _ in range(int(per_scale * scale)):
-            at = to_epoch(org.HISTORY_STARTS + timedelta(days=rng.uniform(30, history_days)))
-            # recent work stays: it is what the forgotten-deal story is measured by
-            timeline.delete_random(db, rng, table, at, min(at, to_epoch(TODAY) - 30 * 86400))
-    keep = timeline.story_deal_ids(db)
+            found = timeline.random_record(db, rng, table)
+            if found and found[1] < cutoff and not (table == "deals" and found[0] in keep):
+                at = rng.randint(min(found[1] + 3600, cutoff), cutoff)
+                timeline.delete_record(db, table, found[0], at)
     edited = [
         r for r in db.execute("select ID, MOVED_TIME from deals order by ID") if r[0] not in keep
     ]

@@ -73,34 +73,34 @@ def story_deal_ids(db: sqlite3.Connection) -> set[int]:
     return {int(i) for i in value[0].split(",")} if value else set()
 
 
-def delete_random(
-    db: sqlite3.Connection,
-    rng: random.Random,
-    table: str,
-    at: int,
-    created_before: int | None = None,
-) -> bool:
-    """Delete one record created before `created_before` (default: `at`), chosen by the seeded
-    generator (SQLite's random() is not). Probes the id index at a random point, so it stays
-    cheap on millions of rows.
-    """
+def random_record(db: sqlite3.Connection, rng: random.Random, table: str) -> tuple[int, int] | None:
+    """(ID, created) of a record picked with the seeded generator (SQLite's random() is not),
+    by probing the id index at a random point: O(log n) on millions of rows."""
     # Two queries: together in one, min and max make SQLite scan the whole index.
     (low,) = db.execute(f"select min(ID) from {table}").fetchone()
     (high,) = db.execute(f"select max(ID) from {table}").fetchone()
     if low is None:
-        return False
+        return None
     created = "CREATED" if table == "activities" else "DATE_CREATE"
-    found = db.execute(
-        f"select ID from {table} where ID >= ? and {created} < ? order by ID limit 1",
-        (rng.randint(low, high), created_before or at),
+    return db.execute(
+        f"select ID, {created} from {table} where ID >= ? order by ID limit 1",
+        (rng.randint(low, high),),
     ).fetchone()
-    if found is None:
-        return False
-    (victim,) = found
-    if table == "deals" and victim in story_deal_ids(db):
-        return False
-    delete_record(db, table, victim, at)
-    return True
+
+
+def delete_random(
+    db: sqlite3.Connection, rng: random.Random, table: str, at: int, tries: int = 10
+) -> bool:
+    """Delete one record that existed at `at` (story deals are never deleted)."""
+    for _ in range(tries):
+        found = random_record(db, rng, table)
+        if found is None:
+            return False
+        victim, created = found
+        if created < at and not (table == "deals" and victim in story_deal_ids(db)):
+            delete_record(db, table, victim, at)
+            return True
+    return False
 
 
 def _move_deal(
