@@ -4,6 +4,7 @@ Every test run works in a fresh WAREHOUSE_DIR, so it never touches `make demo`'s
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -86,3 +87,36 @@ def marts(built_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     db = duckdb.connect(str(built_warehouse), read_only=True)
     yield db
     db.close()
+
+
+@pytest.fixture
+def start_portal(portal_file: Path, tmp_path: Path):
+    """Start demo portals with options of their own, each on a private copy of the company,
+    so what one test does to its portal (faults, limits, the clock) touches no other test."""
+    from pipelines.demo_portal.server import DemoPortal
+
+    running = []
+
+    def start(**options) -> DemoPortal:
+        copy = tmp_path / f"portal-{len(running)}.sqlite"
+        shutil.copyfile(portal_file, copy)
+        running.append(DemoPortal(copy, **options).start())
+        return running[-1]
+
+    yield start
+    for portal in running:
+        portal.stop()
+
+
+@pytest.fixture
+def load_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point the loader at a running portal and a fresh warehouse of this test's own."""
+    from pipelines import config
+
+    def point(portal) -> None:
+        monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+        monkeypatch.setenv("BITRIX24_WEBHOOK_URL", portal.webhook_url)
+        monkeypatch.setenv("BITRIX24_PORTAL_ID", config.DEMO_PORTAL_ID)
+        return portal
+
+    return point

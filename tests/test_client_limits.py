@@ -1,31 +1,11 @@
 """The client stays inside a real portal's limits: paced under the rate limit, and waiting
 out the operating-time limit until the moment the portal names."""
 
-import shutil
-
-import pytest
-
 from pipelines.bitrix24.client import Bitrix24Client
-from pipelines.demo_portal.server import DemoPortal
 
 
-@pytest.fixture
-def start(portal_file, tmp_path):
-    running = []
-
-    def starter(**options) -> DemoPortal:
-        copy = tmp_path / f"portal-{len(running)}.sqlite"
-        shutil.copyfile(portal_file, copy)
-        running.append(DemoPortal(copy, **options).start())
-        return running[-1]
-
-    yield starter
-    for portal in running:
-        portal.stop()
-
-
-def test_paced_requests_never_overflow_the_portals_bucket(start):
-    portal = start(rate_limit="standard")
+def test_paced_requests_never_overflow_the_portals_bucket(start_portal):
+    portal = start_portal(rate_limit="standard")
     client = Bitrix24Client(portal.webhook_url, plan="standard")
     for _ in range(60):
         client.call("scope")
@@ -33,17 +13,17 @@ def test_paced_requests_never_overflow_the_portals_bucket(start):
     assert client.pacer.waited > 0  # it had to slow down past the burst
 
 
-def test_unpaced_requests_do_overflow_it(start):
-    portal = start(rate_limit="standard")
+def test_unpaced_requests_do_overflow_it(start_portal):
+    portal = start_portal(rate_limit="standard")
     client = Bitrix24Client(portal.webhook_url, plan=None, max_attempts=1)
     for _ in range(60):
         client._http.post(client.base + "scope", json={})
     assert portal.bucket.rejected > 0
 
 
-def test_the_operating_limit_is_waited_out_not_failed(start, portal_db):
+def test_the_operating_limit_is_waited_out_not_failed(start_portal, portal_db):
     # ten one-second buckets: the limit lifts within about ten seconds
-    portal = start(cost_scale=1, operating_limit=0.15, operating_bucket_seconds=1)
+    portal = start_portal(cost_scale=1, operating_limit=0.15, operating_bucket_seconds=1)
     client = Bitrix24Client(portal.webhook_url, plan=None)
     totals = [client.call("crm.deal.list", {"select": ["ID"]})["total"] for _ in range(4)]
     assert totals == [portal_db.execute("select count(*) from deals").fetchone()[0]] * 4

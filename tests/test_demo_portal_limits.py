@@ -1,6 +1,5 @@
 """Rate limit, server cost, operating-time limit and injected faults, as a real portal has them."""
 
-import shutil
 import time
 
 import pytest
@@ -8,31 +7,14 @@ import requests
 
 from pipelines.demo_portal import limits
 from pipelines.demo_portal.faults import Faults
-from pipelines.demo_portal.server import DemoPortal
-
-
-@pytest.fixture
-def start(portal_file, tmp_path):
-    """Start a demo portal with the given options, on a private copy of the company file."""
-    running = []
-
-    def starter(**options) -> DemoPortal:
-        copy = tmp_path / f"portal-{len(running)}.sqlite"
-        shutil.copyfile(portal_file, copy)
-        running.append(DemoPortal(copy, **options).start())
-        return running[-1]
-
-    yield starter
-    for portal in running:
-        portal.stop()
 
 
 def post(portal, method: str, payload: dict | None = None, **kwargs) -> requests.Response:
     return requests.post(portal.webhook_url + method, json=payload or {}, timeout=30, **kwargs)
 
 
-def test_standard_plan_blocks_past_fifty_queued_requests(start):
-    portal = start(rate_limit="standard")
+def test_standard_plan_blocks_past_fifty_queued_requests(start_portal):
+    portal = start_portal(rate_limit="standard")
     statuses = [post(portal, "scope").status_code for _ in range(60)]
     assert statuses[:50] == [200] * 50  # the burst allowance
     blocked = [s for s in statuses[50:] if s != 200]
@@ -42,13 +24,13 @@ def test_standard_plan_blocks_past_fifty_queued_requests(start):
     assert post(portal, "scope").status_code == 200
 
 
-def test_enterprise_plan_allows_a_larger_burst(start):
-    portal = start(rate_limit="enterprise")
+def test_enterprise_plan_allows_a_larger_burst(start_portal):
+    portal = start_portal(rate_limit="enterprise")
     assert all(post(portal, "scope").status_code == 200 for _ in range(120))
 
 
-def test_processing_time_follows_the_cost_of_counting_and_offsets(start, portal_db):
-    portal = start(cost_scale=1)
+def test_processing_time_follows_the_cost_of_counting_and_offsets(start_portal, portal_db):
+    portal = start_portal(cost_scale=1)
     deals = portal_db.execute("select count(*) from deals").fetchone()[0]
     keyset = post(
         portal,
@@ -64,8 +46,8 @@ def test_processing_time_follows_the_cost_of_counting_and_offsets(start, portal_
     assert offset["time"]["duration"] >= offset["time"]["processing"]  # really spent
 
 
-def test_the_operating_limit_blocks_a_method_with_429_until_reset(start):
-    portal = start(cost_scale=1, operating_limit=0.15, report_operating=True)
+def test_the_operating_limit_blocks_a_method_with_429_until_reset(start_portal):
+    portal = start_portal(cost_scale=1, operating_limit=0.15, report_operating=True)
     first = post(portal, "crm.deal.list", {"select": ["ID"]})  # counts total: ~0.07 s
     assert first.status_code == 200 and first.json()["time"]["operating"] > 0
     answers = [post(portal, "crm.deal.list", {"select": ["ID"]}) for _ in range(3)]
@@ -85,8 +67,8 @@ def test_the_operating_limit_blocks_a_method_with_429_until_reset(start):
         ("5xx=1", None, "application/json; charset=utf-8"),
     ],
 )
-def test_error_faults(start, spec, status, content_type):
-    portal = start(faults=spec)
+def test_error_faults(start_portal, spec, status, content_type):
+    portal = start_portal(faults=spec)
     answers = [post(portal, "scope") for _ in range(10)]
     assert all(a.headers["Content-Type"] == content_type for a in answers)
     if status:
@@ -99,14 +81,14 @@ def test_error_faults(start, spec, status, content_type):
         }
 
 
-def test_dropped_connections_slow_answers_and_a_portal_move(start):
+def test_dropped_connections_slow_answers_and_a_portal_move(start_portal):
     with pytest.raises(requests.ConnectionError):
-        post(start(faults="drop=1"), "scope")
-    slow = start(faults="slow=1,slow_seconds=0.3")
+        post(start_portal(faults="drop=1"), "scope")
+    slow = start_portal(faults="slow=1,slow_seconds=0.3")
     began = time.monotonic()
     assert post(slow, "scope").status_code == 200
     assert time.monotonic() - began >= 0.3
-    moved = post(start(faults="move=1"), "scope", allow_redirects=False)
+    moved = post(start_portal(faults="move=1"), "scope", allow_redirects=False)
     assert moved.status_code == 302
     assert moved.headers["Location"].startswith("http://localhost:")
 
@@ -155,9 +137,9 @@ def _truth(portal) -> set[int]:
 
 
 @pytest.mark.parametrize("keyset", [True, False], ids=["keyset", "offset"])
-def test_edits_while_paging(start, keyset):
+def test_edits_while_paging(start_portal, keyset):
     """Rows present from start to end: keyset pages see each once; offset pages lose some."""
-    portal = start(faults="edits=0.5", seed=3)
+    portal = start_portal(faults="edits=0.5", seed=3)
     before = _truth(portal)
     seen = _scan(portal, keyset)
     survivors = before & _truth(portal)
@@ -168,8 +150,8 @@ def test_edits_while_paging(start, keyset):
         assert missing, "deletes under offset paging shift rows past the reader"
 
 
-def test_a_webhook_without_a_scope_gets_insufficient_scope(start):
-    portal = start(scopes=["crm"])
+def test_a_webhook_without_a_scope_gets_insufficient_scope(start_portal):
+    portal = start_portal(scopes=["crm"])
     denied = post(portal, "user.get")
     assert denied.status_code == 401 and denied.json()["error"] == "insufficient_scope"
     assert post(portal, "crm.deal.list", {"start": -1}).status_code == 200
@@ -178,8 +160,8 @@ def test_a_webhook_without_a_scope_gets_insufficient_scope(start):
     assert inner["result_error"]["u"]["error"] == "insufficient_scope"
 
 
-def test_oauth_access_tokens_expire(start):
-    portal = start()
+def test_oauth_access_tokens_expire(start_portal):
+    portal = start_portal()
     issued = requests.post(
         f"{portal.base_url}/_demo/oauth/token", json={"expires_in": 0.5}, timeout=10
     ).json()

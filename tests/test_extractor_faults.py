@@ -3,7 +3,6 @@ the extractor pages. After a load and one incremental run (with a delete scan), 
 equals the portal: nothing missing, nothing twice, nothing stale, deletes noted."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,21 +16,14 @@ import requests
 from pipelines import config
 from pipelines.bitrix24.load import run
 from pipelines.demo_portal.faults import Faults
-from pipelines.demo_portal.server import DemoPortal
 
 ENTITIES = ("deals", "leads", "contacts", "activities")
 FAULTS = "5xx=0.1,drop=0.03,html=0.02"
 
 
 @pytest.fixture
-def bad_day(portal_file, tmp_path, monkeypatch):
-    copy = tmp_path / portal_file.name
-    shutil.copyfile(portal_file, copy)
-    monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    with DemoPortal(copy, faults=f"{FAULTS},edits=0.3", seed=11) as portal:
-        monkeypatch.setenv("BITRIX24_WEBHOOK_URL", portal.webhook_url)
-        monkeypatch.setenv("BITRIX24_PORTAL_ID", config.DEMO_PORTAL_ID)
-        yield portal
+def bad_day(start_portal, load_from):
+    return load_from(start_portal(faults=f"{FAULTS},edits=0.3", seed=11))
 
 
 def truth(portal, entity: str) -> tuple[set[int], set[int]]:

@@ -1,28 +1,19 @@
 """Incremental loads: after a day on the portal, a run reads only what changed, and the
 warehouse agrees with the portal on every live record."""
 
-import shutil
-
 import duckdb
 import pytest
 import requests
 
 from pipelines import config
 from pipelines.bitrix24.load import run
-from pipelines.demo_portal.server import DemoPortal
 
 COMPARED = "ID, STAGE_ID, OPPORTUNITY, DATE_MODIFY, MOVED_BY_ID"
 
 
 @pytest.fixture
-def portal_and_warehouse(portal_file, tmp_path, monkeypatch):
-    copy = tmp_path / portal_file.name
-    shutil.copyfile(portal_file, copy)
-    monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path / "warehouse"))
-    with DemoPortal(copy) as portal:
-        monkeypatch.setenv("BITRIX24_WEBHOOK_URL", portal.webhook_url)
-        monkeypatch.setenv("BITRIX24_PORTAL_ID", config.DEMO_PORTAL_ID)
-        yield portal
+def portal_and_warehouse(start_portal, load_from):
+    return load_from(start_portal())
 
 
 def _warehouse_deals() -> dict[str, tuple]:

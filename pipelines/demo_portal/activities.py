@@ -78,6 +78,24 @@ def _todo(
     )
 
 
+def _email(deal_id: int, subject: str, sent: datetime, sender: int) -> Activity:
+    """An e-mail sent from the deal card: done the moment it is sent."""
+    return Activity(
+        OWNER_DEAL,
+        deal_id,
+        EMAIL,
+        "CRM_EMAIL",
+        None,
+        subject,
+        sent,
+        sender,
+        sender,
+        sent,
+        sent,
+        OUTGOING,
+    )
+
+
 def _call(
     rng: random.Random,
     owner_type: int,
@@ -145,22 +163,8 @@ def for_deal(
                 )
             )
         if rng.random() < 0.65:
-            sent = _between(rng, entered, left)
             out.append(
-                Activity(
-                    OWNER_DEAL,
-                    deal.id,
-                    EMAIL,
-                    "CRM_EMAIL",
-                    None,
-                    "Коммерческое предложение",
-                    sent,
-                    worker,
-                    worker,
-                    sent,
-                    sent,
-                    OUTGOING,
-                )
+                _email(deal.id, "Коммерческое предложение", _between(rng, entered, left), worker)
             )
         if stage.endswith("UC_MEASURE"):
             visit = _between(rng, entered, left)
@@ -208,22 +212,8 @@ def for_deal(
     last_stage, _, _, worker = _stays(deal)[-1]
     if is_open and not forgotten and TODAY - deal.moves[-1].at > FORGOTTEN_AFTER:
         # someone touched every other open deal in the last two weeks
-        touch = TODAY - timedelta(days=rng.uniform(0.5, 12))
         out.append(
-            Activity(
-                OWNER_DEAL,
-                deal.id,
-                EMAIL,
-                "CRM_EMAIL",
-                None,
-                "Напоминание",
-                touch,
-                worker,
-                worker,
-                touch,
-                touch,
-                OUTGOING,
-            )
+            _email(deal.id, "Напоминание", TODAY - timedelta(days=rng.uniform(0.5, 12)), worker)
         )
     if is_open and last_stage == "UC_WAITING" and not forgotten and rng.random() < 0.6:
         created = TODAY - timedelta(days=rng.uniform(10, 60))
