@@ -178,3 +178,19 @@ def test_php_decode_follows_php_array_rules():
         [("filter[>ID]", "5"), ("select[]", "ID"), ("select[]", "TITLE"), ("order[ID]", "ASC")]
     ) == {"filter": {">ID": "5"}, "select": ["ID", "TITLE"], "order": {"ID": "ASC"}}
     assert php_decode([("a[2]", "x")]) == {"a": {"2": "x"}}  # not 0..n-1: stays a map
+
+
+def test_range_operators_bound_both_ends(demo_portal, portal_db):
+    expected = portal_db.execute(
+        "select count(*) from deals where OPPORTUNITY >= 1000000 and OPPORTUNITY <= 2000000"
+    ).fetchone()[0]
+    body = call(
+        demo_portal,
+        "crm.deal.list",
+        json={"filter": {">=OPPORTUNITY": 1_000_000, "<=OPPORTUNITY": 2_000_000}},
+    ).json()
+    assert body["total"] == expected > 0
+    below = call(demo_portal, "crm.deal.list", json={"filter": {"<ID": 10}}).json()
+    assert [int(r["ID"]) for r in below["result"]] == [
+        r[0] for r in portal_db.execute("select ID from deals where ID < 10 order by ID")
+    ]
