@@ -298,10 +298,6 @@ def server_time(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
     return to_portal_iso(portal_now(db)), None, None
 
 
-def scope(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
-    return SCOPES, None, None
-
-
 def scope_of(method: str) -> str | None:
     """The permission a method needs; None for methods every webhook may call."""
     prefixes = {
@@ -341,7 +337,6 @@ METHODS: dict[str, Handler] = {
     "department.get": top_level_filter("departments", DEPARTMENT),
     "profile": profile,
     "server.time": server_time,
-    "scope": scope,
 }
 
 

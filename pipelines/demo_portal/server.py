@@ -289,7 +289,7 @@ class DemoPortal:
                 "insufficient_scope",
                 "The request requires higher privileges than provided by the webhook token",
             )
-        if method == "scope":  # what this webhook was given, not every scope there is
+        if method == "scope":  # the portal answers with what this webhook was given
             return (sorted(self.scopes), None, None), 0.0
         if self.operating:
             self.operating.check(method)
