@@ -8,18 +8,16 @@ real portal would. Writes benchmarks/results/<date>-demo-portal-scale<N>.json.
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import requests
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks.results import save
+
 GENERATE = """
 import json, resource, sqlite3, sys, time
 from pathlib import Path
@@ -93,13 +91,7 @@ def main() -> int:
             "generation": generate(path, args.scale),
             "serving": serving_speed(path, args.batches),
         }
-    result["machine"] = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    result["date"] = date.today().isoformat()
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{result['date']}-demo-portal-scale{args.scale:g}.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = save("demo-portal", args.scale, result)
     g, s = result["generation"], result["serving"]
     print(
         f"scale {args.scale:g}: {g['rows']['deals']} deals, {g['rows']['activities']} "

@@ -6,22 +6,18 @@ of 50 rows, 2,500 rows per HTTP request.
 """
 
 import argparse
-import json
 import os
-import platform
 import resource
 import sys
 import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
 import duckdb
 
+from benchmarks.results import save
 from pipelines.bitrix24.settings import ENTITIES
 
 CEILING_ROWS_PER_REQUEST = 2500
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def measure(scale: float) -> dict:
@@ -74,13 +70,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     result = measure(args.scale)
-    result["machine"] = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    result["date"] = date.today().isoformat()
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{result['date']}-extraction-scale{args.scale:g}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    out = save("extraction", args.scale, result)
     print(f"{'run':<26}{'seconds':>9}{'requests':>10}")
     for r in result["runs"]:
         print(f"{r['run']:<26}{r['seconds']:>9}{r['requests']:>10}")
