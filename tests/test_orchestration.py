@@ -5,14 +5,18 @@ import sys
 from pathlib import Path
 
 import duckdb
-from dagster import AssetKey, AssetSelection, materialize
+from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
 
 from orchestration.definitions import defs
 from pipelines import config
 from pipelines.bitrix24.settings import ENTITIES
+from pipelines.demo_portal.server import DEFAULT_SECRET
 
 EXPECTED_LINEAGE = {
-    **{f"bitrix24/{table}": set() for table in [*ENTITIES, "deletions"]},
+    **{
+        f"bitrix24/{table}": set()
+        for table in [*ENTITIES, "deletions", "extraction_audit", "deal_census"]
+    },
     **{f"bitrix24/{e.moves_table}": set() for e in ENTITIES.values() if e.moves_table},
     "staging/stg_bitrix24__currencies": {"bitrix24/currencies"},
     "staging/stg_bitrix24__deal_stages": {"bitrix24/statuses"},
@@ -65,8 +69,14 @@ def test_the_refresh_job_runs_every_fifteen_minutes():
 def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_db):
     """In process, on the embedded demo portal; the site build has its own test."""
     selection = AssetSelection.all() - AssetSelection.assets("report_site")
-    result = materialize(list(defs.assets), selection=selection, resources=defs.resources)
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        list(defs.assets), selection=selection, resources=defs.resources, instance=instance
+    )
     assert result.success
+    event_log = "\n".join(str(entry) for entry in instance.all_logs(result.run_id))
+    assert "bitrix24/deals" in event_log  # the log is there to search
+    assert DEFAULT_SECRET not in event_log, "the webhook secret is in Dagster's event log"
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == set(EXPECTED_LINEAGE) - {"report_site"}
     evaluations = result.get_asset_check_evaluations()

@@ -74,6 +74,36 @@ ENTITIES: dict[str, Entity] = {
 # Entities a portal user can delete; a delete scan looks for them by id.
 DELETABLE = ("deals", "leads", "contacts", "companies", "activities")
 
+# A census counts every list as the portal does (`total`, one batch): the same method and
+# filters the load reads with, fetching only the key. crm.currency.list always says 0.
+COUNTED = {
+    table: (
+        entity.method,
+        {k: v for k, v in entity.params.items() if k != "select"}
+        | ({} if entity.sort_strings or entity.reading == "pages" else {"select": [entity.key]}),
+    )
+    for table, entity in ENTITIES.items()
+    if table != "currencies"
+}
+CENSUS_FIELDS = ["STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID"]
+
+AUDIT_COLUMNS = {
+    "run_began": {"data_type": "text", "description": "portal time the run began"},
+    "read": {"data_type": "text", "description": "all, or the incremental window read"},
+    "api_total": {"data_type": "bigint", "description": "the portal's count (census runs)"},
+    "rows_received": {"data_type": "bigint"},
+    "requests": {"data_type": "bigint", "description": "HTTP calls, batches count once"},
+    "retries": {"data_type": "bigint", "description": "attempts retried under those calls"},
+    "seconds": {"data_type": "double"},
+}
+CENSUS_COLUMNS = {
+    "counted_at": {"data_type": "text"},
+    "stage_semantic_id": {"data_type": "text"},
+    "currency_id": {"data_type": "text"},
+    "deals": {"data_type": "bigint"},
+    "amount": {"data_type": "text", "description": "exact decimal sum of OPPORTUNITY"},
+}
+
 # Documented fields (crm.deal.fields) declared up front, so a column exists even while every
 # row has it empty and dbt can rely on it. Values stay text in raw, as the portal sends them.
 DEAL_FIELDS = [

@@ -161,6 +161,8 @@ def _object_types() -> list[tuple[int, str]]:
 
 
 def crm_status_list(db: sqlite3.Connection, params: dict[str, Any]) -> Reply:
+    # crm.status.list takes order and filter only: a `select` is ignored, every field comes.
+    params = {k: v for k, v in params.items() if k.lower() != "select"}
     rows, total, next_start = legacy_list("statuses", STATUS, {"SORT": "ASC"})(db, params)
     for row in rows:
         row["EXTRA"] = {
