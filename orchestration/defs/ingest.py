@@ -36,5 +36,7 @@ class RawTableTranslator(DagsterDltTranslator):
 def bitrix24_raw(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
     with open_portal() as portal:
         # Every run scans for deletes for now; a nightly job should take that over (issue 6).
-        source = bitrix24(portal.webhook_url, portal.portal_id, scan_deletes=True)
+        source = bitrix24(
+            portal.webhook_url, portal.portal_id, scan_deletes=True, oauth=portal.oauth
+        )
         yield from dlt.run(context=context, dlt_source=source)

@@ -10,6 +10,7 @@ from pipelines import config
 
 from .client import Bitrix24Error
 from .load import run
+from .oauth import OAuthError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         info = run(scan_deletes=args.scan_deletes)
-    except (Bitrix24Error, PipelineStepFailed) as err:
+    except (Bitrix24Error, OAuthError, PipelineStepFailed) as err:
         cause = err.exception if isinstance(err, PipelineStepFailed) else err
         while cause.__context__ is not None and not isinstance(cause, Bitrix24Error):
             cause = cause.__context__

@@ -6,6 +6,7 @@ requests helper, which backs off exponentially.
 """
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -13,9 +14,11 @@ from urllib.parse import quote
 from dlt.sources.helpers.requests import Client as RetryingHttp
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_STATUS
 from requests import RequestException, Response
+from requests.adapters import HTTPAdapter
 
 from pipelines.config import redact
 
+from .oauth import OAuthApp, OAuthError
 from .pacing import Pacer
 
 PAGE_SIZE = 50
@@ -35,15 +38,23 @@ class Bitrix24Client:
         timeout: float = 60,
         max_attempts: int = 6,
         plan: str | None = "standard",
+        oauth: OAuthApp | None = None,
     ):
-        """`plan` paces requests to the portal's rate limit (None: no pacing)."""
+        """`webhook_url` is an inbound webhook, or with `oauth` the app's REST endpoint
+        (https://PORTAL/rest/). `plan` paces requests to the portal's rate limit (None: no
+        pacing)."""
         if not webhook_url.startswith(("http://", "https://")) or "/rest/" not in webhook_url:
             raise Bitrix24Error(
                 f"Not a Bitrix24 webhook URL: {redact(webhook_url)!r} "
                 "(expected https://PORTAL/rest/USER_ID/SECRET/)"
             )
         self.base = webhook_url.rstrip("/") + "/"
+        self.oauth = oauth
         self.requests_made = 0
+        # Per list read (`tally`), for the extraction audit: calls made, and the retries
+        # beneath them that the caller never saw.
+        self.requests: Counter[str] = Counter()
+        self.retries: Counter[str] = Counter()
         self._portal_time: str | None = None
         self.pacer = Pacer(plan) if plan else None
         self.operating_waited = 0.0  # seconds spent blocked by the operating-time limit
@@ -54,25 +65,42 @@ class Bitrix24Client:
             raise_for_status=False,
             status_codes=[code for code in DEFAULT_RETRY_STATUS if code != 429],
         ).session
+        self._attempts = _CountingAdapter()
+        self._http.mount("http://", self._attempts)
+        self._http.mount("https://", self._attempts)
 
     def call(
-        self, method: str, params: dict[str, Any] | None = None, about: str | None = None
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        about: str | None = None,
+        tally: str | None = None,
     ) -> dict[str, Any]:
         """POST one method with a JSON body and return the whole envelope.
 
-        Errors name `about` (default: the method), e.g. the list a `batch` was reading.
+        Errors name `about` (default: the method), e.g. the list a `batch` was reading;
+        requests and retries are counted under `tally` (default: `about`).
         """
         about = about or method
+        tally = tally or about
         for _ in range(OPERATING_RETRIES):
             if self.pacer:
                 self.pacer.wait()
             self.requests_made += 1
+            self.requests[tally] += 1
+            body = self._authorized(params)
+            attempts_before = self._attempts.count
             try:
-                response = self._http.post(self.base + method, json=params or {})
+                response = self._http.post(self.base + method, json=body)
             except RequestException as err:
                 raise Bitrix24Error(
                     f"{about}: portal unreachable at {redact(self.base)} ({type(err).__name__})"
                 ) from None
+            finally:
+                self.retries[tally] += max(self._attempts.count - attempts_before - 1, 0)
+            if self.oauth and _error_code(response) == "expired_token":
+                self._renew(about)  # an access token lives an hour; then ask again
+                continue
             reset_at = _operating_reset_at(response)
             if reset_at is None:
                 return _envelope(about, response)
@@ -82,6 +110,19 @@ class Bitrix24Client:
             self.operating_waited += pause
         return _envelope(about, response)
 
+    def _authorized(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        if not self.oauth:
+            return params or {}
+        if not self.oauth.access_token:
+            self._renew("OAuth")
+        return {**(params or {}), "auth": self.oauth.access_token}
+
+    def _renew(self, about: str) -> None:
+        try:
+            self.oauth.renew(self._http)
+        except OAuthError as err:
+            raise Bitrix24Error(f"{about}: {err}") from None
+
     def scan(
         self,
         method: str,
@@ -90,6 +131,7 @@ class Bitrix24Client:
         wrapper: str | None = None,
         start_after: int = 0,
         sort_strings: bool = False,
+        tally: str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Every row of a list after `start_after`, 2,500 rows per HTTP request.
 
@@ -114,7 +156,8 @@ class Bitrix24Client:
                     query = {**params, "order": {id_field: "ASC"}, "filter": keyset}
                 query["start"] = -1
                 commands[f"p{k}"] = f"{method}?{php_query(query)}"
-            body = self.call("batch", {"halt": 1, "cmd": commands}, about=method)["result"]
+            batch = {"halt": 1, "cmd": commands}
+            body = self.call("batch", batch, about=method, tally=tally)["result"]
             # PHP sends an empty section as [] instead of {}
             results, errors = _as_map(body.get("result")), _as_map(body.get("result_error"))
             for k in range(BATCH_SIZE):
@@ -141,16 +184,52 @@ class Bitrix24Client:
         return self._portal_time
 
     def pages(
-        self, method: str, params: dict[str, Any] | None = None, wrapper: str | None = None
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        wrapper: str | None = None,
+        tally: str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
         """Every row of a small list by `start`/`next` (for methods with no ID order)."""
         start: int | None = 0
         while start is not None:
-            body = self.call(method, {**(params or {}), "start": start})
+            body = self.call(method, {**(params or {}), "start": start}, tally=tally)
             rows = body["result"][wrapper] if wrapper else body["result"]
             if rows:
                 yield rows
             start = body.get("next")
+
+    def totals(
+        self, lists: dict[str, tuple[str, dict[str, Any]]], tally: str | None = None
+    ) -> dict[str, int]:
+        """How many rows each named list has, as the portal counts them (`total`), in one
+        batch. Counting costs the portal time in proportion to the rows, so ask rarely."""
+        commands = {
+            name: f"{method}?{php_query({**params, 'start': 0})}"
+            for name, (method, params) in lists.items()
+        }
+        body = self.call("batch", {"halt": 0, "cmd": commands}, about="totals", tally=tally)
+        counted, errors = _as_map(body["result"].get("result_total")), body["result"]
+        missing = sorted(set(lists) - set(counted))
+        if missing:
+            causes = _as_map(errors.get("result_error"))
+            raise Bitrix24Error(
+                "totals: no count for "
+                + ", ".join(
+                    f"{n} ({(causes.get(n) or {}).get('error', 'no total')})" for n in missing
+                )
+            )
+        return {name: int(counted[name]) for name in lists}
+
+
+class _CountingAdapter(HTTPAdapter):
+    """Counts every HTTP attempt, retried ones and dropped connections included."""
+
+    count = 0
+
+    def send(self, *args: Any, **kwargs: Any) -> Response:
+        self.count += 1
+        return super().send(*args, **kwargs)
 
 
 def _envelope(method: str, response: Response) -> dict[str, Any]:
@@ -189,6 +268,14 @@ def php_query(params: dict[str, Any], prefix: str = "") -> str:
 def _last_id_of(command: str, wrapper: str | None, id_field: str) -> str:
     path = f"[{command}]" + (f"[{wrapper}]" if wrapper else "") + f"[{PAGE_SIZE - 1}][{id_field}]"
     return f"$result{path}"
+
+
+def _error_code(response: Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
 
 
 def _operating_reset_at(response: Response) -> float | None:

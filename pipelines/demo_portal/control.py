@@ -5,8 +5,8 @@ portal never shows (every record that ever existed, who really made each stage m
 extractor never calls it.
 
     GET  /_demo/clock                          {"today": "2025-04-17T12:00:00+03:00"}
-    POST /_demo/advance {"days": N}            what happened, and the new today
-    POST /_demo/oauth/token {"expires_in": S}  {"access_token": ..., "expires_in": S}
+    POST /_demo/advance {"days": N, "minutes": M}  what happened, and the new today
+    POST /_demo/oauth/token {"expires_in": S}  an installed app's tokens and client_id/secret
     GET  /_demo/truth/records?entity=deals     {"existing": [ids], "deleted": [{ID, DELETED_AT}]}
     GET  /_demo/truth/stage_moves              every deal stage move with ACTOR_ID, BY_ROBOT
 """
@@ -77,14 +77,17 @@ def handle(
 ) -> dict[str, Any]:
     route = path.removeprefix("/_demo/").strip("/")
     if verb == "POST" and route == "advance":
-        days = int(body.get("days", 1))
-        if not 0 < days <= 3650:
-            raise ApiError(400, "INVALID_DAYS", "days must be between 1 and 3650")
+        minutes = int(body.get("minutes", 0))
+        days = int(body.get("days", 0 if minutes else 1))
+        if not (0 <= days <= 3650 and 0 <= minutes < 1440 and days + minutes > 0):
+            raise ApiError(
+                400, "INVALID_DAYS", "days must be 0..3650 and minutes 0..1439, not both 0"
+            )
         with portal.writing() as db:
-            return advance(db, days, body.get("seed"))
+            return advance(db, days, body.get("seed"), minutes=minutes)
     if verb == "POST" and route == "oauth/token":
-        expires_in = float(body.get("expires_in", 3600))
-        return {"access_token": portal.issue_token(expires_in), "expires_in": expires_in}
+        # what an app receives when installed: a token pair and its own credentials
+        return portal.tokens.issue(float(body.get("expires_in", portal.access_token_seconds)))
     with closing(portal.connect()) as db:
         if route == "clock":
             return {"today": datetime.fromtimestamp(portal_now(db), PORTAL_TZ).isoformat()}

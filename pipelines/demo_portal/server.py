@@ -8,7 +8,6 @@ Optional, as on a real portal: a rate limit, an operating-time limit, server cos
 import json
 import logging
 import random
-import secrets
 import sqlite3
 import ssl
 import subprocess
@@ -28,6 +27,7 @@ from .errors import ApiError, invalid_credentials, method_not_found, no_auth
 from .faults import Faults
 from .limits import PLANS, LeakyBucket, Meter, OperatingBudget
 from .methods import SCOPES, dispatch, scope_of
+from .oauth import ACCESS_TOKEN_SECONDS, TokenIssuer
 from .params import param, request_params
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         if url.path.startswith("/_demo/"):
             self._control(url, body)
+            return
+        if url.path.rstrip("/") == "/oauth/token":  # the authorization server's part
+            self._token_grant(url, body)
             return
         portal.count_request()
         if portal.faults and self._fault(portal.faults.draw(), url):
@@ -131,6 +134,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return True
         return False
+
+    def _token_grant(self, url: SplitResult, body: bytes) -> None:
+        portal = self.server.portal
+        params = request_params(url.query, body, self.headers.get("Content-Type", ""))
+        try:
+            endpoint = f"{portal.base_url}/rest/"
+            self._send(200, portal.tokens.grant(params, endpoint, portal.access_token_seconds))
+        except ApiError as err:
+            self._send(err.status, err.body())
 
     def _control(self, url: SplitResult, body: bytes) -> None:
         """The demo's own test interface (control.py), not part of the Bitrix24 API."""
@@ -220,7 +232,8 @@ class DemoPortal:
         unknown = self.scopes - set(SCOPES)
         if unknown:
             raise ValueError(f"unknown scopes {sorted(unknown)}; known: {', '.join(SCOPES)}")
-        self.access_tokens: dict[str, float] = {}
+        self.tokens = TokenIssuer()
+        self.access_token_seconds: float = ACCESS_TOKEN_SECONDS  # tests shorten it
         self.faults = Faults.parse(faults, seed)
         self._edit_rng = random.Random(seed)
         self._server = _Server((host, port), _Handler)
@@ -236,6 +249,7 @@ class DemoPortal:
         self._write_lock = threading.Lock()
         self.requests_served = 0  # every HTTP request, as a portal's rate limiter counts them
         self.processing_charged = 0.0  # modelled server seconds spent, after cost_scale
+        self.rows_served = 0  # list rows answered, batch commands included
 
     def count_request(self) -> None:
         with self._lock:
@@ -264,19 +278,14 @@ class DemoPortal:
             token = param(params, "auth")
             if not token:
                 raise no_auth()
-            expires_at = self.access_tokens.get(token)
-            if token != self.secret and expires_at is None:
-                raise ApiError(401, "invalid_token", "The access token provided is invalid.")
-            if expires_at is not None and expires_at <= time.time():
-                raise ApiError(401, "expired_token", "The access token provided has expired.")
+            if token != self.secret:  # the webhook secret also works as `auth`
+                self.tokens.check(token)
         elif user_id != self.user_id or secret != self.secret:
             raise invalid_credentials()
 
-    def issue_token(self, expires_in: float = 3600) -> str:
+    def issue_token(self, expires_in: float = ACCESS_TOKEN_SECONDS) -> str:
         """An OAuth access token for `/rest/<method>?auth=...` (lives 1 h on a real portal)."""
-        token = secrets.token_hex(16)
-        self.access_tokens[token] = time.time() + expires_in
-        return token
+        return self.tokens.issue(expires_in)["access_token"]
 
     def call_metered(
         self, db: sqlite3.Connection, method: str, params: dict[str, Any]
@@ -301,8 +310,10 @@ class DemoPortal:
         spent = meter.seconds * self.cost_scale
         if spent:
             time.sleep(spent)
+        listed = reply[0].get("items") if isinstance(reply[0], dict) else reply[0]
         with self._lock:
             self.processing_charged += spent
+            self.rows_served += len(listed) if isinstance(listed, list) else 0
         if self.operating:
             self.operating.spend(method, spent)
         return reply, spent
