@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from pipelines import report_site
+from pipelines.demo_portal.server import DEFAULT_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
@@ -33,8 +34,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(built_warehouse: Path) -> Iterator[str]:
-    site = report_site.build(built_warehouse)
+def site(built_warehouse: Path) -> Path:
+    return report_site.build(built_warehouse)
+
+
+@pytest.fixture(scope="module")
+def site_url(site: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -95,6 +100,13 @@ def test_overview_shows_the_mart_totals_and_managers(browser, site_url, marts):
     assert foreign == [], "the site must make no request to any other host"
     assert errors == []
     page.close()
+
+
+def test_the_webhook_secret_is_nowhere_in_the_site(site):
+    files = [path for path in site.rglob("*") if path.is_file()]
+    assert any(path.suffix == ".parquet" for path in files)  # the data is in there to search
+    leaks = [path for path in files if DEFAULT_SECRET.encode() in path.read_bytes()]
+    assert leaks == []
 
 
 def test_the_offline_duckdb_wasm_pin_and_patch_are_installed():
