@@ -4,6 +4,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -81,6 +82,25 @@ def test_advancing_the_clock_adds_moves_edits_and_deletes(portal):
         if m["CREATED_TIME"] > today and not m["OWNER_DELETED"]
     }
     assert new_ids | moved <= changed  # an incremental load by DATE_MODIFY sees them all
+
+
+def test_minutes_pass_too_and_what_happens_falls_inside_them(portal):
+    """A schedule every 15 minutes is exercised 15 minutes at a time."""
+    today = started = rest(portal, "server.time")["result"]
+    moves = []
+    for step in range(8):  # two hours
+        happened = demo(portal, "advance", json={"minutes": 15, "seed": step})
+        moves += [
+            m
+            for m in demo(portal, "truth/stage_moves")["items"]
+            if today < m["CREATED_TIME"] <= happened["today"]
+        ]
+        today = happened["today"]
+    passed = datetime.fromisoformat(today) - datetime.fromisoformat(started)
+    assert passed == timedelta(hours=2)
+    assert rest(portal, "server.time")["result"] == today
+    assert moves, "two hours of a working portal move some deals"
+    assert all(m["CREATED_TIME"] <= today for m in moves)
 
 
 def test_a_deleted_deal_takes_its_stage_history_along(portal):

@@ -48,13 +48,17 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def advance(args: argparse.Namespace) -> int:
+    if args.days is None:
+        args.days = 0 if args.minutes else 1
     parts = urlsplit(args.url)
     if not parts.scheme or not parts.netloc:
         print(f"Not a URL: {args.url!r} (give the webhook URL `serve` printed)", file=sys.stderr)
         return 2
     try:
         response = requests.post(
-            f"{parts.scheme}://{parts.netloc}/_demo/advance", json={"days": args.days}, timeout=600
+            f"{parts.scheme}://{parts.netloc}/_demo/advance",
+            json={"days": args.days, "minutes": args.minutes},
+            timeout=600,
         )
     except requests.RequestException as err:
         print(f"No demo portal at {parts.netloc}: {type(err).__name__}", file=sys.stderr)
@@ -102,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(handler=serve)
     move = commands.add_parser("advance", help="move a running demo portal's clock forward")
     move.add_argument("--url", required=True, help="the webhook URL `serve` printed")
-    move.add_argument("--days", type=int, default=1)
+    move.add_argument("--days", type=int, default=None, help="working days (default 1)")
+    move.add_argument("--minutes", type=int, default=0, help="and minutes, under a day")
     move.set_defaults(handler=advance)
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -20,6 +20,7 @@ DAY = 86400
 LEADS_PER_DAY = 4.0
 CONVERSION_PER_DAY = 0.25
 DEAL_EDITS_PER_DAY = 0.01
+ROBOT_CLOSES_AFTER_LAST_STAGE = 0.2
 DELETES_PER_DAY = {"deals": 0.4, "leads": 0.8, "activities": 1.5}
 
 
@@ -293,8 +294,17 @@ def _convert_lead(db: sqlite3.Connection, rng: random.Random, lead: tuple, at: i
     )
 
 
+def _stages(category: int) -> list:
+    return next(s for cid, _, s in org.FUNNELS if cid == category)
+
+
+def _closes_next(category: int, stage: str) -> bool:
+    """Is `stage` the funnel's last working stage, the one before won?"""
+    return stage == [sid for sid, _, sem in _stages(category) if sem is None][-1]
+
+
 def _next_stage(rng: random.Random, category: int, stage: str) -> tuple[str, bool]:
-    stages = next(s for cid, _, s in org.FUNNELS if cid == category)
+    stages = _stages(category)
     progress = [sid for sid, _, sem in stages if sem is None]
     if rng.random() < 0.13:
         return rng.choice([sid for sid, _, sem in stages if sem == "F"]), False
@@ -305,11 +315,20 @@ def _next_stage(rng: random.Random, category: int, stage: str) -> tuple[str, boo
     return won, rng.random() < 0.3
 
 
-def _one_day(db: sqlite3.Connection, rng: random.Random, start: int, counts: dict) -> None:
-    def moment() -> int:
-        return start + rng.randint(1, DAY)
+def _one_day(
+    db: sqlite3.Connection, rng: random.Random, start: int, counts: dict, span: int = DAY
+) -> None:
+    """What happens on the portal in `span` seconds from `start` (a day, or part of one: the
+    daily chances scaled down)."""
+    share = span / DAY
 
-    for _ in range(_poisson(rng, LEADS_PER_DAY)):
+    def moment() -> int:
+        return start + rng.randint(1, span)
+
+    def chance(per_day: float) -> bool:
+        return rng.random() < per_day * share
+
+    for _ in range(_poisson(rng, LEADS_PER_DAY * share)):
         _new_lead(db, rng, moment())
         counts["leads created"] += 1
     waiting = db.execute(
@@ -319,7 +338,7 @@ def _one_day(db: sqlite3.Connection, rng: random.Random, start: int, counts: dic
         (start,),
     ).fetchall()
     for lead in waiting:
-        if rng.random() < CONVERSION_PER_DAY:
+        if chance(CONVERSION_PER_DAY):
             _convert_lead(db, rng, lead, moment())
             counts["deals created"] += 1
     open_deals = db.execute(
@@ -332,7 +351,7 @@ def _one_day(db: sqlite3.Connection, rng: random.Random, start: int, counts: dic
         if deal_id in keep:
             continue
         stay = MEAN_STAY_DAYS.get(stage.split(":")[-1], 7)
-        if rng.random() < 1 / stay:
+        if chance(1 / stay):
             at = moment()
             next_stage, by_robot = _next_stage(rng, category, stage)
             _move_deal(
@@ -346,7 +365,15 @@ def _one_day(db: sqlite3.Connection, rng: random.Random, start: int, counts: dic
             )
             _log(db, 2, deal_id, at, manager, "Итоги этапа")
             counts["deal moves"] += 1
-        elif rng.random() < DEAL_EDITS_PER_DAY:
+            # A rule on the last stage closes some deals within minutes (payment came in),
+            # overwriting MOVED_BY_ID before a poll may have seen the manager's move.
+            robot_closes = not by_robot and _closes_next(category, next_stage)
+            if robot_closes and rng.random() < ROBOT_CLOSES_AFTER_LAST_STAGE:
+                won = next(sid for sid, _, sem in _stages(category) if sem == "S")
+                later = min(at + rng.randint(60, 1800), start + span)
+                _move_deal(db, deal_id, won, category, later, org.MARKETER_ID, True)
+                counts["deal moves"] += 1
+        elif chance(DEAL_EDITS_PER_DAY):
             at = moment()
             db.execute(
                 "update deals set OPPORTUNITY = round(OPPORTUNITY * ?, -3), "
@@ -355,7 +382,7 @@ def _one_day(db: sqlite3.Connection, rng: random.Random, start: int, counts: dic
             )
             counts["deal edits"] += 1
     for table, rate in DELETES_PER_DAY.items():
-        for _ in range(_poisson(rng, rate)):
+        for _ in range(_poisson(rng, rate * share)):
             if delete_random(db, rng, table, moment()):
                 counts[f"{table} deleted"] += 1
 
@@ -398,8 +425,11 @@ def random_edit(db: sqlite3.Connection, rng: random.Random) -> str:
     return kind
 
 
-def advance(db: sqlite3.Connection, days: int, seed: int | None = None) -> dict[str, object]:
-    """Live `days` working days on the portal; returns what happened and the new today."""
+def advance(
+    db: sqlite3.Connection, days: int = 0, seed: int | None = None, minutes: int = 0
+) -> dict[str, object]:
+    """Live `days` working days and then `minutes` on the portal; returns what happened and
+    the new today. Minutes let a test poll the portal on a real schedule (every 15 min)."""
     now = portal_now(db)
     rng = random.Random(seed if seed is not None else now)
     counts: dict[str, int] = {
@@ -416,6 +446,9 @@ def advance(db: sqlite3.Connection, days: int, seed: int | None = None) -> dict[
     }
     for day in range(days):
         _one_day(db, rng, now + day * DAY, counts)
-    db.execute("update meta set value = ? where key = 'today'", (now + days * DAY,))
+    if minutes:
+        _one_day(db, rng, now + days * DAY, counts, span=minutes * 60)
+    later = now + days * DAY + minutes * 60
+    db.execute("update meta set value = ? where key = 'today'", (later,))
     db.commit()
-    return {"today": datetime.fromtimestamp(now + days * DAY, PORTAL_TZ).isoformat(), **counts}
+    return {"today": datetime.fromtimestamp(later, PORTAL_TZ).isoformat(), **counts}
