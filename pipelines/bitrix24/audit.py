@@ -5,9 +5,7 @@ resources come last in the source and write what was noted. That relies on dlt e
 resource after resource (`next_item_mode = "fifo"`, set by `load.pipeline`).
 """
 
-from collections import defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -23,20 +21,25 @@ class RunLedger:
     def __init__(self, portal: str):
         self.portal = portal
         self.lines: list[dict[str, Any]] = []
-        self.census: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, Decimal(0)])
-        self.counted_at: str | None = None
+        self.census: list[dict[str, Any]] = []
 
     def note(self, entity: str, **measures: Any) -> None:
         self.lines.append({"portal_id": self.portal, "entity": entity, **measures})
 
     def count_deals(self, page: list[dict[str, Any]], counted_at: str) -> None:
-        """Deals and amount sums per stage semantic and currency, as the portal lists them."""
-        self.counted_at = counted_at
-        for deal in page:
-            key = (deal.get("STAGE_SEMANTIC_ID") or "", deal.get("CURRENCY_ID") or "")
-            group = self.census[key]
-            group[0] += 1
-            group[1] += Decimal(deal.get("OPPORTUNITY") or 0)
+        """Each deal's stage semantic, amount and currency as the portal lists them now: the
+        marts must agree deal by deal, so a difference names its deal."""
+        self.census.extend(
+            {
+                "portal_id": self.portal,
+                "ID": deal["ID"],
+                "STAGE_SEMANTIC_ID": deal.get("STAGE_SEMANTIC_ID"),
+                "OPPORTUNITY": deal.get("OPPORTUNITY"),
+                "CURRENCY_ID": deal.get("CURRENCY_ID"),
+                "counted_at": counted_at,
+            }
+            for deal in page
+        )
 
     def resources(self, client: Bitrix24Client) -> list[DltResource]:
         def audit() -> Iterator[list[dict[str, Any]]]:
@@ -48,23 +51,19 @@ class RunLedger:
             yield self.lines
 
         def census() -> Iterator[list[dict[str, Any]]]:
-            yield [
-                {
-                    "portal_id": self.portal,
-                    "counted_at": self.counted_at,
-                    "stage_semantic_id": semantic,
-                    "currency_id": currency,
-                    "deals": deals,
-                    "amount": str(amount),  # exact: a float would lose kopecks in the sum
-                }
-                for (semantic, currency), (deals, amount) in sorted(self.census.items())
-            ]
+            yield self.census
 
         return [
             dlt.resource(
                 audit, name="extraction_audit", write_disposition="append", columns=AUDIT_COLUMNS
             ),
+            # One row per deal ever counted; a deal the latest census did not list carries
+            # an older counted_at (deleted since), so the table stays the size of the CRM.
             dlt.resource(
-                census, name="deal_census", write_disposition="append", columns=CENSUS_COLUMNS
+                census,
+                name="deal_census",
+                write_disposition="merge",
+                primary_key=("portal_id", "ID"),
+                columns=CENSUS_COLUMNS,
             ),
         ]

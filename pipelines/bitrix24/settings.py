@@ -97,11 +97,8 @@ AUDIT_COLUMNS = {
     "seconds": {"data_type": "double"},
 }
 CENSUS_COLUMNS = {
-    "counted_at": {"data_type": "text"},
-    "stage_semantic_id": {"data_type": "text"},
-    "currency_id": {"data_type": "text"},
-    "deals": {"data_type": "bigint"},
-    "amount": {"data_type": "text", "description": "exact decimal sum of OPPORTUNITY"},
+    name: {"data_type": "text"}
+    for name in ("STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID", "counted_at")
 }
 
 # Documented fields (crm.deal.fields) declared up front, so a column exists even while every
