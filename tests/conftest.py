@@ -76,7 +76,7 @@ def built_warehouse(portal_file: Path) -> Path:
     from pipelines import config, warehouse
     from pipelines.bitrix24.load import run
 
-    run(progress=None)
+    run(progress=None, scan_deletes=True)  # as `make load`: a census to reconcile with
     run_dbt("build")
     warehouse.publish()
     return config.published_path()

@@ -44,7 +44,7 @@ TABLES = {
     "calls": list(CALL),
 }
 # Bump when the generated data changes, so stale portal files are made anew.
-GENERATOR_VERSION = "7"
+GENERATOR_VERSION = "8"
 OPEN_LINE_SESSIONS_PER_SCALE = 450
 ACTIVITY_CHUNK = 20_000  # deals whose activities are built and written together
 MISSED_CALLS_PER_SCALE = 60

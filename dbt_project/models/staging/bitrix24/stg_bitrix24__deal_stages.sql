@@ -1,34 +1,30 @@
 {#- Deal stages of every funnel: DEAL_STAGE (funnel 0) and DEAL_STAGE_<n>. -#}
 with
 
-source as (
+statuses as (
 
-    select * from {{ source('bitrix24', 'statuses') }}
+    select * from {{ ref('stg_bitrix24__statuses') }}
 
 ),
 
-renamed as (
+stages as (
 
     select
         -- ids
         portal_id,
         status_id as stage_id,
-        coalesce(cast(category_id as integer), 0) as funnel_id,
+        coalesce(funnel_id, 0) as funnel_id,
 
         -- strings
-        name as stage_name,
-        case semantics
-            when 'S' then 'success'
-            when 'F' then 'failure'
-            else 'process'
-        end as stage_semantics,
+        status_name as stage_name,
+        status_semantics as stage_semantics,
 
         -- numerics
-        cast(sort as integer) as sort_order
+        sort_order
 
-    from source
-    where entity_id = 'DEAL_STAGE' or entity_id like 'DEAL_STAGE_%'
+    from statuses
+    where list_id = 'DEAL_STAGE' or list_id like 'DEAL_STAGE_%'
 
 )
 
-select * from renamed
+select * from stages

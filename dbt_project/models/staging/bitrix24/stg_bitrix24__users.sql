@@ -12,6 +12,8 @@ renamed as (
         -- ids
         portal_id,
         cast(id as bigint) as user_id,
+        -- a user can sit in several departments; the first is the one reports group by
+        cast({{ json_array_first('uf_department') }} as bigint) as department_id,
 
         -- strings
         trim(coalesce(name, '') || ' ' || coalesce(last_name, '')) as user_name,

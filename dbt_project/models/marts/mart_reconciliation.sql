@@ -1,0 +1,141 @@
+{#-
+    The warehouse beside the CRM (metrics.md, reconciliation). Two kinds of check:
+    - each deal as the latest census listed it (stage semantic, amount, currency) against the
+      warehouse's live deal; one row per deal that differs, named by its id;
+    - each list's total as the portal counted it on the latest census run against the live
+      rows the warehouse holds.
+    An empty `differences` everywhere is the only passing state; the dbt test
+    `assert_reconciliation_has_no_differences` fails the build otherwise.
+-#}
+with
+
+deals as (
+
+    select * from {{ ref('stg_bitrix24__deals') }}
+    where not is_deleted
+
+),
+
+census as (
+
+    select * from {{ ref('stg_bitrix24__deal_census') }}
+    where is_in_latest_census
+
+),
+
+counted_portals as (
+
+    -- a portal never counted has nothing to be compared with yet
+    select distinct portal_id from census
+
+),
+
+audit as (
+
+    select * from {{ ref('stg_bitrix24__extraction_audit') }}
+    where api_total is not null
+
+),
+
+latest_census_run as (
+
+    select
+        portal_id,
+        max(load_id) as load_id
+    from audit
+    group by portal_id
+
+),
+
+deal_differences as (
+
+    select
+        coalesce(census.portal_id, deals.portal_id) as portal_id,
+        'deal' as check_kind,
+        'deals:' || coalesce(census.stage_semantic_id, deals.stage_semantic_id) as subject,
+        coalesce(census.deal_id, deals.deal_id) as deal_id,
+        case
+            when deals.deal_id is null then 'in the CRM, missing here'
+            when census.deal_id is null then 'here, gone from the CRM'
+            when census.stage_semantic_id != deals.stage_semantic_id then 'stage semantic differs'
+            when census.currency_id != deals.currency_id then 'currency differs'
+            else 'amount differs'
+        end as difference,
+        census.amount as crm_value,
+        deals.amount as warehouse_value
+    from census
+    full outer join deals
+        on
+            census.portal_id = deals.portal_id
+            and census.deal_id = deals.deal_id
+    where
+        coalesce(census.portal_id, deals.portal_id) in (
+            select counted_portals.portal_id from counted_portals
+        )
+        and (
+            census.deal_id is null
+            or deals.deal_id is null
+            or census.stage_semantic_id != deals.stage_semantic_id
+            or census.currency_id != deals.currency_id
+            or census.amount != deals.amount
+        )
+
+),
+
+live_rows as (
+
+    {%- set counted = {
+        'deals': ('stg_bitrix24__deals', 'not is_deleted'),
+        'leads': ('stg_bitrix24__leads', 'not is_deleted'),
+        'activities': ('stg_bitrix24__activities', 'not is_deleted'),
+        'calls': ('stg_bitrix24__calls', 'true'),
+        'users': ('stg_bitrix24__users', 'true'),
+        'statuses': ('stg_bitrix24__statuses', 'true'),
+        'deal_categories': ('stg_bitrix24__funnels', 'true'),
+        'departments': ('stg_bitrix24__departments', 'true'),
+    } %}
+    {%- for entity, (model, live) in counted.items() %}
+        select
+            portal_id,
+            '{{ entity }}' as entity,
+            count(*) as live_rows
+        from {{ ref(model) }}
+        where {{ live }}
+        group by portal_id
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+total_differences as (
+
+    select
+        audit.portal_id,
+        'total' as check_kind,
+        audit.entity as subject,
+        cast(null as bigint) as deal_id,
+        'list total differs' as difference,
+        cast(audit.api_total as decimal(18, 2)) as crm_value,
+        cast(coalesce(live_rows.live_rows, 0) as decimal(18, 2)) as warehouse_value
+    from audit
+    inner join latest_census_run
+        on
+            audit.portal_id = latest_census_run.portal_id
+            and audit.load_id = latest_census_run.load_id
+    inner join live_rows
+        on
+            audit.portal_id = live_rows.portal_id
+            and audit.entity = live_rows.entity
+    where audit.api_total != coalesce(live_rows.live_rows, 0)
+
+),
+
+differences as (
+
+    select * from deal_differences
+    union all
+    select * from total_differences
+
+)
+
+select * from differences

@@ -1,0 +1,207 @@
+"""The marts tell the demo company's stories (demo-company.md) and match the CRM's own API."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+import requests
+
+SURPRISE_AMOUNT = Decimal("28000000")
+MARKETER_ID, OFFICE_ID, DISMISSED_ID, OVERDUE_MANAGER_ID = 7, 8, 5, 4
+
+
+def one(marts, sql: str, *args):
+    return marts.execute(sql, list(args)).fetchone()
+
+
+def api_rows(portal, method: str, params: dict, wrapper: str | None = None) -> list[dict]:
+    """A whole list through the portal's REST API, keyset-paged, as any client would."""
+    rows, last = [], 0
+    while True:
+        body = requests.post(
+            portal.webhook_url + method,
+            json={
+                **params,
+                "order": {"ID": "ASC"},
+                "filter": {**params.get("filter", {}), ">ID": last},
+                "start": -1,
+            },
+            timeout=60,
+        ).json()["result"]
+        page = body[wrapper] if wrapper else body
+        rows += page
+        if len(page) < 50:
+            return rows
+        last = int(page[-1]["ID"])
+
+
+def test_won_revenue_by_month_and_manager_equals_the_api_to_the_kopeck(marts, demo_portal):
+    won = {
+        d["ID"]: d
+        for d in api_rows(
+            demo_portal,
+            "crm.deal.list",
+            {
+                "filter": {"STAGE_SEMANTIC_ID": "S"},
+                "select": ["ID", "OPPORTUNITY", "CURRENCY_ID", "ASSIGNED_BY_ID"],
+            },
+        )
+    }
+    won_at = {}
+    for move in api_rows(
+        demo_portal,
+        "crm.stagehistory.list",
+        {"entityTypeId": 2, "filter": {"STAGE_SEMANTIC_ID": "S"}},
+        wrapper="items",
+    ):
+        won_at[str(move["OWNER_ID"])] = max(
+            won_at.get(str(move["OWNER_ID"]), ""), move["CREATED_TIME"]
+        )
+    rates = {
+        c["CURRENCY"]: Decimal(c["AMOUNT"]) / Decimal(c["AMOUNT_CNT"])
+        for c in requests.post(
+            demo_portal.webhook_url + "crm.currency.list", json={}, timeout=30
+        ).json()["result"]
+    }
+    expected: dict[tuple[date, int], Decimal] = defaultdict(Decimal)
+    for deal_id, deal in won.items():
+        month = date.fromisoformat(won_at[deal_id][:7] + "-01")  # the offset is Moscow's own
+        amount = Decimal(deal["OPPORTUNITY"]) * rates[deal["CURRENCY_ID"]]
+        expected[(month, int(deal["ASSIGNED_BY_ID"]))] += amount.quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+
+    mart = {
+        (month, manager): revenue
+        for month, manager, revenue in marts.execute(
+            "select won_month, manager_id, won_revenue from marts.mart_won_revenue_monthly"
+        ).fetchall()
+    }
+    assert mart == dict(expected)
+
+
+def test_the_surprise_close_shows_who_moved_it_and_that_it_looks_like_a_robot(marts):
+    deal = one(
+        marts,
+        "select created_date, closed_date, closed_by_user_id, close_actor_source,"
+        " is_close_automation_suspected, manager_id from marts.fct_deals where amount_base = ?",
+        SURPRISE_AMOUNT,
+    )
+    created, closed, closed_by, source, robot, manager = deal
+    assert created.year == 2023 and created.month == 3
+    assert closed == date(2025, 3, 25)
+    assert (closed_by, source, robot) == (MARKETER_ID, "observed", True)
+    assert manager != MARKETER_ID  # the deal belongs to a sales manager
+    to_24, to_25 = (
+        one(
+            marts,
+            "select sum(amount_base) from marts.fct_deals where outcome = 'won' and not is_deleted"
+            " and closed_date between '2025-01-01' and ?",
+            day,
+        )[0]
+        for day in ("2025-03-24", "2025-03-25")
+    )
+    assert to_25 - to_24 == SURPRISE_AMOUNT
+    mover = one(
+        marts, "select works_deals from marts.dim_managers where manager_id = ?", MARKETER_ID
+    )
+    assert mover == (False,)
+
+
+def test_the_bottleneck_is_ozhidanie_with_a_deal_moved_back_into_it(marts):
+    ranked = marts.execute(
+        "select stage_name, count(*) as open_deals, median(days_in_stage) as median_age"
+        " from marts.fct_deal_stage_intervals where is_current and not is_deal_deleted"
+        " and stage_semantic_id = 'P' group by stage_name order by open_deals * median_age desc"
+    ).fetchall()
+    stage, open_deals, _ = ranked[0]
+    assert stage == "Ожидание" and open_deals > 100
+    back = one(
+        marts,
+        "select count(*) from marts.fct_deal_stage_moves m join marts.dim_funnel_stages s"
+        " on m.from_stage_id = s.stage_id where m.is_backward and m.to_stage_name = 'Ожидание'"
+        " and s.stage_name = 'Передано инженеру'",
+    )[0]
+    assert back >= 1
+
+
+def test_about_a_dozen_deals_are_forgotten(marts):
+    forgotten, at_risk = one(
+        marts,
+        "select count(*), sum(amount_base) from marts.fct_deals"
+        " where is_forgotten and not is_deleted",
+    )
+    assert 8 <= forgotten <= 16 and at_risk > 0
+
+
+def test_the_long_loser(marts):
+    created, closed, stage = one(
+        marts,
+        "select created_date, closed_date, stage_name from marts.fct_deals"
+        " where amount_base = 6500000 and outcome = 'lost'",
+    )
+    assert (created, closed, stage) == (date(2024, 1, 30), date(2025, 4, 1), "Дорого")
+    assert (closed - created).days > 400
+
+
+def test_the_dismissed_manager_keeps_his_history(marts):
+    active, deals, open_deals = one(
+        marts,
+        "select is_active, deals_assigned, open_deals_assigned from marts.dim_managers"
+        " where manager_id = ?",
+        DISMISSED_ID,
+    )
+    assert (active, open_deals) == (False, 0) and deals > 0  # his open deals were reassigned
+    revenue = one(
+        marts,
+        "select sum(won_revenue) from marts.mart_won_revenue_monthly where manager_id = ?",
+        DISMISSED_ID,
+    )[0]
+    assert revenue > 0
+    calls = one(marts, "select count(*) from marts.fct_calls where user_id = ?", DISMISSED_ID)[0]
+    assert calls > 0
+
+
+def test_yandex_leads_are_traced_to_won_revenue_and_unknown_sources_are_kept(marts):
+    yandex, unknown, total = one(
+        marts,
+        "select sum(amount_base)"
+        " filter (where source_name = 'Яндекс.Директ' and lead_id is not null),"
+        " sum(amount_base) filter (where source_name = 'Источник неизвестен'),"
+        " sum(amount_base) from marts.fct_deals where outcome = 'won' and not is_deleted",
+    )
+    assert yandex > 0
+    assert 0 < unknown / total < Decimal("0.5")
+
+
+def test_the_office_account_holds_the_open_line(marts):
+    sessions = dict(
+        marts.execute(
+            "select responsible_user_id, count(*) from marts.fct_activities"
+            " where activity_kind = 'open_line' and not is_deleted group by 1"
+        ).fetchall()
+    )
+    assert sessions[OFFICE_ID] >= 100 and sessions[OFFICE_ID] == max(sessions.values())
+    assert one(marts, "select count(*) from marts.fct_calls where is_missed")[0] > 0
+
+
+def test_one_manager_has_99_plus_overdue_todos(marts):
+    overdue = dict(
+        marts.execute(
+            "select responsible_user_id, count(*) from marts.fct_activities"
+            " where activity_kind = 'todo' and is_overdue and not is_deleted group by 1"
+        ).fetchall()
+    )
+    assert overdue[OVERDUE_MANAGER_ID] >= 99
+    assert sorted(overdue.values())[-2] < 99  # only one such manager
+
+
+@pytest.mark.parametrize("mart", ["fct_deals", "fct_activities"])
+def test_no_fan_out_one_mart_row_per_staged_record(marts, mart):
+    staged = {"fct_deals": "stg_bitrix24__deals", "fct_activities": "stg_bitrix24__activities"}[
+        mart
+    ]
+    assert one(marts, f"select count(*) from marts.{mart}") == one(
+        marts, f"select count(*) from staging.{staged}"
+    )
