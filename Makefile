@@ -20,7 +20,7 @@ DBT := $(VENV)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 EVIDENCE := reports_evidence
 
-.PHONY: help install demo load transform report preview dev doctor lint test bench browser clean
+.PHONY: help install demo load transform report preview dev doctor lint test bench bench-compare browser clean
 
 help:
 	@echo "make demo       install, load the demo portal, build the marts and the report site"
@@ -32,6 +32,7 @@ help:
 	@echo "make preview    serve the built site on http://127.0.0.1:3000"
 	@echo "make dev        dagster dev on http://127.0.0.1:3001"
 	@echo "make bench      measurements into benchmarks/results/ (SCALE=1 by default)"
+	@echo "make bench-compare  keyset vs fast-bitrix24 vs offset at scale 40, and who-moved accuracy (~45 min)"
 
 # --- installation --------------------------------------------------------------------------
 
@@ -105,6 +106,10 @@ SCALE ?= 1
 bench: $(VENV)/.installed
 	$(VENV)/python -m benchmarks.demo_portal --scale $(SCALE)
 	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
+
+bench-compare: $(VENV)/.installed
+	$(VENV)/python -m benchmarks.clients --scale 40 --budget 300
+	$(VENV)/python -m benchmarks.mover_accuracy --scale 10 --days 2
 
 clean:
 	rm -rf $(WAREHOUSE_DIR) $(EVIDENCE)/build $(EVIDENCE)/.evidence/template dbt_project/target test-results

@@ -12,43 +12,48 @@ from pipelines import config
 from pipelines.bitrix24.settings import ENTITIES
 from pipelines.demo_portal.server import DEFAULT_SECRET
 
-EXPECTED_LINEAGE = {
-    **{
-        f"bitrix24/{table}": set()
-        for table in [*ENTITIES, "deletions", "extraction_audit", "deal_census"]
-    },
-    **{f"bitrix24/{e.moves_table}": set() for e in ENTITIES.values() if e.moves_table},
-    "staging/stg_bitrix24__currencies": {"bitrix24/currencies"},
-    "staging/stg_bitrix24__deal_stages": {"bitrix24/statuses"},
-    "staging/stg_bitrix24__deals": {"bitrix24/deals"},
-    "staging/stg_bitrix24__users": {"bitrix24/users"},
-    "staging/stg_bitrix24__deletions": {"bitrix24/deletions"},
-    "marts/mart_won_revenue_monthly": {
-        "staging/stg_bitrix24__deletions",
-        "staging/stg_bitrix24__currencies",
-        "staging/stg_bitrix24__deal_stages",
-        "staging/stg_bitrix24__deals",
-        "staging/stg_bitrix24__users",
-    },
-    "published_warehouse": {
-        "marts/mart_won_revenue_monthly",
-        "staging/stg_bitrix24__deletions",
-        "staging/stg_bitrix24__currencies",
-        "staging/stg_bitrix24__deal_stages",
-        "staging/stg_bitrix24__deals",
-        "staging/stg_bitrix24__users",
-    },
-    "report_site": {"published_warehouse"},
+RAW_TABLES = {
+    f"bitrix24/{table}"
+    for table in [
+        *ENTITIES,
+        *(e.moves_table for e in ENTITIES.values() if e.moves_table),
+        "deletions",
+        "extraction_audit",
+        "deal_census",
+    ]
+}
+# Each layer reads only the ones before it (ARCHITECTURE.md); marts never read raw tables.
+LAYER_READS = {
+    "staging": {"bitrix24", "staging"},
+    "intermediate": {"staging", "intermediate"},
+    "marts": {"staging", "intermediate", "marts"},
 }
 
 
-def test_asset_keys_and_lineage_are_as_designed():
+def lineage() -> dict[str, set[str]]:
     graph = defs.resolve_asset_graph()
-    lineage = {
+    return {
         key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
         for key in graph.get_all_asset_keys()
     }
-    assert lineage == EXPECTED_LINEAGE
+
+
+def test_asset_keys_and_lineage_are_as_designed():
+    found = lineage()
+    models = {key for key in found if key.split("/")[0] in LAYER_READS}
+    assert set(found) == RAW_TABLES | models | {"published_warehouse", "report_site"}
+    assert all(found[raw] == set() for raw in RAW_TABLES)
+    for model in models:
+        layer = model.split("/")[0]
+        assert {p.split("/")[0] for p in found[model]} <= LAYER_READS[layer], model
+    assert found["staging/stg_bitrix24__deals"] == {
+        "bitrix24/deals",
+        "staging/stg_bitrix24__deletions",
+    }
+    assert found["marts/mart_won_revenue_monthly"] == {"marts/fct_deals", "marts/dim_managers"}
+    assert "staging/stg_bitrix24__deal_census" in found["marts/mart_reconciliation"]
+    assert found["published_warehouse"] == models
+    assert found["report_site"] == {"published_warehouse"}
 
 
 def test_dbt_tests_are_asset_checks_on_their_models():
@@ -78,7 +83,7 @@ def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_db):
     assert "bitrix24/deals" in event_log  # the log is there to search
     assert DEFAULT_SECRET not in event_log, "the webhook secret is in Dagster's event log"
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == set(EXPECTED_LINEAGE) - {"report_site"}
+    assert materialized == set(lineage()) - {"report_site"}
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) >= 18
     assert all(e.passed for e in evaluations)
