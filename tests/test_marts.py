@@ -205,3 +205,25 @@ def test_no_fan_out_one_mart_row_per_staged_record(marts, mart):
     assert one(marts, f"select count(*) from marts.{mart}") == one(
         marts, f"select count(*) from staging.{staged}"
     )
+
+
+def test_manager_daily_adds_up_to_the_records_it_counts(marts):
+    daily = dict(
+        (row[0], row[1:])
+        for row in marts.execute(
+            "select manager_id, sum(calls_missed), sum(open_line_sessions), sum(todos_overdue),"
+            " sum(won_amount) from marts.fct_manager_daily group by 1"
+        ).fetchall()
+    )
+    assert daily[OFFICE_ID][1] >= 100  # the office account's open line, day by day
+    assert daily[OVERDUE_MANAGER_ID][2] >= 99
+    totals = one(
+        marts,
+        "select (select count(*) from marts.fct_calls where is_missed),"
+        " (select count(*) from marts.fct_activities"
+        "   where activity_kind = 'open_line' and not is_deleted),"
+        " (select sum(won_revenue) from marts.mart_won_revenue_monthly)",
+    )
+    assert sum(d[0] for d in daily.values()) == totals[0]
+    assert sum(d[1] for d in daily.values()) == totals[1]
+    assert sum(d[3] for d in daily.values()) == totals[2]
