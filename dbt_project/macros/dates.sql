@@ -11,3 +11,12 @@
 {% macro to_portal_date(utc_column) -%}
     cast({{ to_portal_time(utc_column) }} as date)
 {%- endmacro %}
+
+{#- Whole days from one date to a later one. -#}
+{% macro days_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('days_between')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    ({{ end_date }} - {{ start_date }})
+{%- endmacro %}
