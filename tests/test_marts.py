@@ -227,3 +227,122 @@ def test_manager_daily_adds_up_to_the_records_it_counts(marts):
     assert sum(d[0] for d in daily.values()) == totals[0]
     assert sum(d[1] for d in daily.values()) == totals[1]
     assert sum(d[3] for d in daily.values()) == totals[2]
+
+
+def test_funnel_mart_ranks_ozhidanie_first_and_counts_every_open_deal(marts):
+    stage, open_deals, rank = one(
+        marts,
+        "select stage_name, open_deals, bottleneck_rank from marts.mart_funnel_stages"
+        " where funnel_name = 'Альтера услуги' order by bottleneck_rank limit 1",
+    )
+    assert (stage, rank) == ("Ожидание", 1) and open_deals > 100
+    in_stages, in_deals = one(
+        marts,
+        "select (select sum(open_deals) from marts.mart_funnel_stages),"
+        " (select count(*) from marts.fct_deals where outcome = 'open' and not is_deleted)",
+    )
+    assert in_stages == in_deals
+    # every deal that won reached the success stage, and any-stage counting never shrinks it
+    entered, won, cumulative = one(
+        marts,
+        "select max(deals_reached), max(deals_reached) filter (where stage_semantics = 'success'),"
+        " max(cumulative_conversion) filter (where stage_semantics = 'success')"
+        " from marts.mart_funnel_stages where funnel_name = 'Альтера услуги'",
+    )
+    won_in_funnel = one(
+        marts,
+        "select count(*) from marts.fct_deals where outcome = 'won' and not is_deleted"
+        " and funnel_name = 'Альтера услуги'",
+    )[0]
+    assert won == won_in_funnel
+    assert cumulative == (Decimal(won) / entered).quantize(Decimal("0.0001"))
+
+
+def test_marketing_sources_trace_yandex_to_money_and_add_up_to_all_won_revenue(marts):
+    by_source = {
+        name: (leads, converted, revenue)
+        for name, leads, converted, revenue in marts.execute(
+            "select source_name, sum(leads), sum(converted_leads), sum(won_revenue)"
+            " from marts.mart_marketing_sources group by 1"
+        ).fetchall()
+    }
+    leads, converted, revenue = by_source["Яндекс.Директ"]
+    assert leads > 0 and 0 < converted < leads and revenue > 0
+    unknown_leads, _, unknown_revenue = by_source["Источник неизвестен"]
+    assert unknown_leads == 0 and unknown_revenue > 0  # deals made by hand, kept
+    total_won, live_leads = one(
+        marts,
+        "select (select sum(amount_base) from marts.fct_deals"
+        "   where outcome = 'won' and not is_deleted),"
+        " (select count(*) from marts.fct_leads where not is_deleted)",
+    )
+    assert sum(r for _, _, r in by_source.values()) == total_won
+    assert sum(n for n, _, _ in by_source.values()) == live_leads
+    yandex_utm = one(
+        marts,
+        "select count(*) from marts.fct_leads where source_name = 'Яндекс.Директ'"
+        " and utm_source is not null and won_revenue > 0",
+    )[0]
+    assert yandex_utm > 0
+
+
+def test_hygiene_lists_are_the_flagged_records(marts):
+    lists = dict(
+        marts.execute("select problem, count(*) from marts.mart_crm_hygiene group by 1").fetchall()
+    )
+    flagged = one(
+        marts,
+        "select count(*) filter (where is_forgotten), count(*) filter (where is_past_close_date)"
+        " from marts.fct_deals where not is_deleted",
+    )
+    assert (lists["forgotten_deal"], lists["past_close_date"]) == flagged
+    assert 8 <= lists["forgotten_deal"] <= 16
+    overdue = one(
+        marts,
+        "select count(*) from marts.mart_crm_hygiene where problem = 'overdue_activity'"
+        " and manager_id = ?",
+        OVERDUE_MANAGER_ID,
+    )[0]
+    assert overdue >= 99
+    url = one(marts, "select record_url from marts.mart_crm_hygiene where record_type = 'deal'")[0]
+    assert "/crm/deal/details/" in url
+
+
+def test_sales_dynamics_by_period_shows_the_surprise_close_on_the_25th(marts):
+    to_24, to_25 = (
+        one(
+            marts,
+            "select sum(won_revenue) from marts.mart_sales_dynamics where basis = 'period'"
+            " and date_day between '2025-01-01' and ?",
+            day,
+        )[0]
+        for day in ("2025-03-24", "2025-03-25")
+    )
+    assert to_25 - to_24 == SURPRISE_AMOUNT
+    by_basis = dict(
+        marts.execute(
+            "select basis, sum(won_revenue) from marts.mart_sales_dynamics group by 1"
+        ).fetchall()
+    )
+    monthly = one(marts, "select sum(won_revenue) from marts.mart_won_revenue_monthly")[0]
+    assert by_basis == {"period": monthly, "cohort": monthly}  # same deals, other dates
+
+
+def test_daily_snapshot_on_the_clock_day_is_the_open_pipeline(marts):
+    snapshot = one(
+        marts,
+        "select count(*), sum(amount_base) from marts.fct_deal_daily_snapshots"
+        " where snapshot_date = (select cast(max(as_of_at) + interval 3 hour as date)"
+        "   from intermediate.int_portal_clock)",
+    )
+    pipeline = one(
+        marts,
+        "select count(*), sum(amount_base) from marts.fct_deals"
+        " where outcome = 'open' and not is_deleted",
+    )
+    assert snapshot == pipeline
+    a_year_before = one(
+        marts,
+        "select count(*) from marts.fct_deal_daily_snapshots where snapshot_date = '2024-04-17'",
+    )[0]
+    assert a_year_before > 0

@@ -236,6 +236,10 @@ flagged as (
         and {{ datediff_seconds('last_touch_at', 'as_of_at') }}
         >= {{ var('forgotten_after_days') }} * 86400 as is_forgotten,
         outcome = 'open' and activities = 0 as is_unprocessed,
+        -- kept apart from overdue activities (metrics.md): the date is the deal's own promise
+        coalesce(
+            outcome = 'open' and planned_close_date < {{ to_portal_date('as_of_at') }}, false
+        ) as is_past_close_date,
         is_deleted
     from lifecycle
 
