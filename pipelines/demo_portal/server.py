@@ -97,6 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
             )
         except ApiError as err:
             self._send(err.status, err.body())
+        except ConnectionError:
+            # the client gave up waiting (a timeout on a slow, costly call): nobody to answer
+            log.info("client hung up before %s was answered", url.path.rsplit("/", 1)[-1])
+            self.close_connection = True
         except Exception:
             log.exception("demo portal failed on %s", url.path.rsplit("/", 1)[-1])
             self._send(
