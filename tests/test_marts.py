@@ -346,3 +346,29 @@ def test_daily_snapshot_on_the_clock_day_is_the_open_pipeline(marts):
         "select count(*) from marts.fct_deal_daily_snapshots where snapshot_date = '2024-04-17'",
     )[0]
     assert a_year_before > 0
+
+
+def test_pipeline_velocity_is_the_formula_over_the_last_365_days(marts):
+    from statistics import median
+
+    as_of = one(marts, "select max(as_of_at) from intermediate.int_portal_clock")[0]
+    deals = marts.execute(
+        "select outcome, amount_base, cycle_days, closed_at, stage_order from marts.fct_deals"
+        " where not is_deleted and funnel_name = 'Альтера услуги'"
+    ).fetchall()
+    closed = [d for d in deals if d[3] and 0 < (as_of - d[3]).total_seconds() <= 365 * 86400]
+    won = [d for d in closed if d[0] == "won"]
+    open_qualified = sum(1 for d in deals if d[0] == "open" and d[4] > 1)
+    expected = (
+        open_qualified
+        * (sum(d[1] for d in won) / len(won))
+        * (Decimal(len(won)) / len(closed))
+        / median(d[2] for d in won)
+    )
+    velocity, win_rate = one(
+        marts,
+        "select velocity_per_day, win_rate from marts.mart_pipeline_velocity"
+        " where funnel_name = 'Альтера услуги'",
+    )
+    assert win_rate == (Decimal(len(won)) / len(closed)).quantize(Decimal("0.0001"))
+    assert abs(velocity - expected) < 1  # rounding of the average only
