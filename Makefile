@@ -106,6 +106,7 @@ SCALE ?= 1
 bench: $(VENV)/.installed
 	$(VENV)/python -m benchmarks.demo_portal --scale $(SCALE)
 	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
+	$(VENV)/python -m benchmarks.transform --scale $(SCALE)
 
 bench-compare: $(VENV)/.installed
 	$(VENV)/python -m benchmarks.clients --scale 40 --budget 300
