@@ -372,3 +372,36 @@ def test_pipeline_velocity_is_the_formula_over_the_last_365_days(marts):
     )
     assert win_rate == (Decimal(len(won)) / len(closed)).quantize(Decimal("0.0001"))
     assert abs(velocity - expected) < 1  # rounding of the average only
+
+
+def test_custom_field_values_carry_the_labels_the_portal_defines(marts, demo_portal):
+    field = "UF_CRM_1673522371"  # «Тип объекта», an enumeration
+    definition = next(
+        f
+        for f in requests.post(
+            demo_portal.webhook_url + "crm.deal.userfield.list", json={}, timeout=60
+        ).json()["result"]
+        if f["FIELD_NAME"] == field
+    )
+    labels = {item["ID"]: item["VALUE"] for item in definition["LIST"]}
+    expected = {
+        int(d["ID"]): labels[str(d[field])]
+        for d in api_rows(demo_portal, "crm.deal.list", {"select": ["ID", field]})
+        if d.get(field)
+    }
+    decoded = dict(
+        marts.execute(
+            "select v.record_id, v.value_label from marts.fct_custom_field_values v"
+            " join marts.fct_deals d on d.deal_id = v.record_id and not d.is_deleted"
+            " where v.owner_type = 'deal' and v.field_name = ?",
+            [field],
+        ).fetchall()
+    )
+    assert len(expected) > 100
+    assert decoded == expected
+    assert set(decoded.values()) <= set(labels.values())
+    assert one(
+        marts,
+        "select distinct field_label from marts.fct_custom_field_values where field_name = ?",
+        field,
+    ) == ("Тип объекта",)

@@ -26,3 +26,21 @@
 {% macro default__json_array_first(column) -%}
     json_extract_string({{ column }}, '$[0]')
 {%- endmacro %}
+
+{#- A JSON array as a table of its elements (`… from t, json_array_elements('t.col') as e`). -#}
+{% macro json_array_elements(column) -%}
+    {{ return(adapter.dispatch('json_array_elements')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_array_elements(column) -%}
+    json_each({{ column }})
+{%- endmacro %}
+
+{#- One field of a JSON object, as text. -#}
+{% macro json_field(column, key) -%}
+    {{ return(adapter.dispatch('json_field')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_field(column, key) -%}
+    json_extract_string({{ column }}, '$.{{ key }}')
+{%- endmacro %}

@@ -1,0 +1,30 @@
+{#-
+    Who moved a lead: each (lead, MOVED_TIME, MOVED_BY_ID) the extractor saw. The portal keeps
+    only the last mover, so a move is attributed when a run saw the lead before the next one.
+-#}
+with
+
+source as (
+
+    select * from {{ source('bitrix24', 'lead_moves_observed') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        portal_id,
+        cast(id as bigint) as lead_id,
+        stage_id,
+        {{ to_id('moved_by_id') }} as moved_by_user_id,
+
+        -- timestamps (UTC)
+        {{ to_utc('moved_time') }} as moved_at,
+        {{ to_utc('observed_at') }} as observed_at
+
+    from source
+
+)
+
+select * from renamed
