@@ -3,6 +3,7 @@
 BITRIX24_WEBHOOK_URL: a real portal's inbound webhook; unset means the bundled demo portal.
 WAREHOUSE_DIR: where the DuckDB files, dlt state and the demo portal's data live.
 BITRIX24_PLAN: the portal's rate-limit plan, standard or enterprise.
+DEMO_PORTAL_SCALE, DEMO_PORTAL_SEED: the demo company's size multiplier and random seed.
 """
 
 import os
@@ -41,9 +42,19 @@ def demo_scale() -> float:
     return float(os.environ.get("DEMO_PORTAL_SCALE") or 1)
 
 
-def demo_portal_file(seed: int = DEMO_SEED, scale: float | None = None) -> Path:
+def demo_seed() -> int:
+    """Another seed is another company: how two demo portals differ."""
+    return int(os.environ.get("DEMO_PORTAL_SEED") or DEMO_SEED)
+
+
+def demo_portal_file(seed: int | None = None, scale: float | None = None) -> Path:
+    seed = demo_seed() if seed is None else seed
     scale = demo_scale() if scale is None else scale
     return warehouse_dir() / "demo_portal" / f"portal-seed{seed}-scale{scale:g}.sqlite"
+
+
+def demo_portal_id() -> str:
+    return os.environ.get("BITRIX24_PORTAL_ID") or DEMO_PORTAL_ID
 
 
 def portal_id_from(url: str) -> str:

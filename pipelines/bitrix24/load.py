@@ -38,10 +38,12 @@ def open_portal() -> Iterator[Portal]:
     if url:
         yield Portal(url, config.portal_id_from(url))
         return
-    data = company.ensure(config.demo_portal_file())
+    data = company.ensure(
+        config.demo_portal_file(), seed=config.demo_seed(), scale=config.demo_scale()
+    )
     with DemoPortal(data) as demo:
         log.info("No BITRIX24_WEBHOOK_URL set: loading the demo portal at %s", demo.base_url)
-        yield Portal(demo.webhook_url, config.DEMO_PORTAL_ID)
+        yield Portal(demo.webhook_url, config.demo_portal_id())
 
 
 def pipeline(progress: str | None = "log") -> dlt.Pipeline:
