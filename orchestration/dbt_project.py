@@ -16,4 +16,25 @@ os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.envir
 
 DBT_DIR = config.PROJECT_ROOT / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-dbt_project.prepare_if_dev()  # `dagster dev` re-parses; elsewhere `make` runs `dbt parse`
+
+
+def _manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return (
+        any(
+            p.stat().st_mtime > built
+            for folder in ("models", "macros", "tests", "seeds")
+            for p in (DBT_DIR / folder).rglob("*")
+            if p.is_file()
+        )
+        or (DBT_DIR / "dbt_project.yml").stat().st_mtime > built
+    )
+
+
+# `dagster dev` re-parses a project edited since its manifest; elsewhere `make` runs `dbt parse`.
+# An unchanged project is not parsed again, which keeps `dagster dev`'s start quick.
+if _manifest_is_stale():
+    dbt_project.prepare_if_dev()
