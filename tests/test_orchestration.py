@@ -88,14 +88,11 @@ def test_dbt_tests_are_asset_checks_on_their_models():
     assert len(checks) >= 18
 
 
-def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_db):
-    """In process, on the embedded demo portal, as the nightly job runs it (with a census);
-    the site build has its own test."""
-    selection = AssetSelection.all() - AssetSelection.assets("report_site")
+def test_a_run_loads_builds_publishes_and_builds_the_site_with_every_check_passing(portal_db):
+    """In process, on the embedded demo portal, as the nightly job runs it (with a census)."""
     instance = DagsterInstance.ephemeral()
     result = materialize(
         [*defs.assets, *defs.asset_checks],
-        selection=selection,
         resources=defs.resources,
         instance=instance,
         partition_key="demo",
@@ -106,7 +103,13 @@ def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_db):
     assert "bitrix24/deals" in event_log  # the log is there to search
     assert DEFAULT_SECRET not in event_log, "the webhook secret is in Dagster's event log"
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == set(lineage()) - {"report_site"}
+    assert materialized == set(lineage())
+    site = next(
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == AssetKey("report_site")
+    )
+    assert (Path(site["path"].value) / "index.html").exists() and site["files"].value > 10
     evaluations = {
         e.asset_check_key.to_user_string(): e for e in result.get_asset_check_evaluations()
     }
@@ -143,6 +146,31 @@ def test_a_run_loads_builds_and_publishes_with_every_check_passing(portal_db):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_failed_load_publishes_nothing_and_keeps_the_secret_out(
+    tmp_path, monkeypatch, demo_portal
+):
+    monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path))
+    published = config.published_path()
+    published.parent.mkdir(parents=True)
+    published.write_bytes(b"the last good copy")
+    wrong = demo_portal.webhook_url.replace(DEFAULT_SECRET, "not0the0secret")
+    monkeypatch.setenv("BITRIX24_WEBHOOK_URL", wrong)
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        [*defs.assets],
+        resources=defs.resources,
+        instance=instance,
+        partition_key="demo",
+        raise_on_error=False,
+    )
+    assert not result.success
+    assert result.get_asset_materialization_events() == []
+    assert published.read_bytes() == b"the last good copy"
+    event_log = "\n".join(str(entry) for entry in instance.all_logs(result.run_id))
+    assert "INVALID_CREDENTIALS" in event_log
+    assert "not0the0secret" not in event_log
 
 
 def test_dagster_definitions_validate_passes():
