@@ -1,0 +1,1 @@
+select * from marts.dim_managers

@@ -1,0 +1,1 @@
+select * from marts.fct_deals
