@@ -107,6 +107,7 @@ bench: $(VENV)/.installed
 	$(VENV)/python -m benchmarks.demo_portal --scale $(SCALE)
 	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
 	$(VENV)/python -m benchmarks.transform --scale $(SCALE)
+	$(VENV)/python -m benchmarks.report_site --scale $(SCALE)
 
 bench-compare: $(VENV)/.installed
 	$(VENV)/python -m benchmarks.clients --scale 40 --budget 300

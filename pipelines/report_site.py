@@ -15,19 +15,26 @@ EVIDENCE_DIR = config.PROJECT_ROOT / "reports_evidence"
 SITE_DIR = EVIDENCE_DIR / "build"
 
 
-def build(published: Path | None = None) -> Path:
-    published = published or config.published_path()
+STEPS = ("sources", "build:strict")
+
+
+def environment(published: Path) -> dict[str, str]:
+    """What Evidence's steps run with: the published warehouse as the `bitrix24` source."""
     if not published.exists():
         raise FileNotFoundError(f"No published warehouse at {published}: run `make transform`")
     source_dir = EVIDENCE_DIR / "sources" / "bitrix24"
-    env = {
+    return {
         **os.environ,
         # Evidence joins this to the source folder, so it must be relative to it.
         "EVIDENCE_SOURCE__bitrix24__filename": os.path.relpath(published, source_dir),
         "EVIDENCE_TELEMETRY_DISABLED": "true",
     }
-    for script in ("sources", "build:strict"):
-        subprocess.run(["npm", "run", "--silent", script], cwd=EVIDENCE_DIR, env=env, check=True)
+
+
+def build(published: Path | None = None) -> Path:
+    env = environment(published or config.published_path())
+    for step in STEPS:
+        subprocess.run(["npm", "run", "--silent", step], cwd=EVIDENCE_DIR, env=env, check=True)
     return SITE_DIR
 
 

@@ -1,5 +1,6 @@
 """Dagster sees the pipeline as designed: raw → staging → marts → published copy → site."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -327,6 +328,17 @@ def test_after_the_demo_portal_advances_a_run_loads_only_the_changes(
         assert db.execute("select count(*) from raw.deals").fetchone()[0] >= live_deals
 
 
+def stop(dev: subprocess.Popen) -> None:
+    """Ctrl+C for `dagster dev` and its webserver, daemon and code servers; killed if they
+    are still shutting down after half a minute."""
+    os.killpg(dev.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        dev.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):  # none left is the usual case
+        os.killpg(dev.pid, signal.SIGKILL)
+    dev.wait(timeout=30)
+
+
 def test_dagster_dev_answers_within_a_minute_and_shows_the_graph(tmp_path):
     home = tmp_path / "dagster_home"
     home.mkdir()
@@ -360,8 +372,7 @@ def test_dagster_dev_answers_within_a_minute_and_shows_the_graph(tmp_path):
         assert nodes, "dagster dev did not show the asset graph within a minute"
         print(f"dagster dev answered with the graph after {time.monotonic() - started:.1f} s")
     finally:
-        os.killpg(dev.pid, signal.SIGTERM)
-        dev.wait(timeout=60)
+        stop(dev)
     graph = {
         "/".join(n["assetKey"]["path"]): {"/".join(d["path"]) for d in n["dependencyKeys"]}
         for n in nodes
