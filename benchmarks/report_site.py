@@ -14,10 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 from benchmarks.results import save
-from benchmarks.transform import DBT, ROOT, load, replicate
+from benchmarks.transform import DBT, ROOT, load, mart_size, replicate
 from pipelines import report_site, warehouse
 
 DBT_DIR = str(ROOT / "dbt_project")
@@ -52,11 +50,7 @@ def measure_site(published: Path) -> dict:
     steps = {name: step(name, env) for name in report_site.STEPS}
     files = [p for p in report_site.SITE_DIR.rglob("*") if p.is_file()]
     data = [p for p in files if p.suffix == ".parquet"]
-    with duckdb.connect(str(published), read_only=True) as db:
-        deals, activities = db.execute(
-            "select (select count(*) from marts.fct_deals),"
-            " (select count(*) from marts.fct_activities)"
-        ).fetchone()
+    deals, activities = mart_size(published)
     return {
         "deals": deals,
         "activities": activities,

@@ -92,6 +92,15 @@ def replicate(warehouse: Path, times: int) -> None:
         )
 
 
+def mart_size(warehouse: Path) -> tuple[int, int]:
+    """Deals and activities in the marts: the size a measurement was taken at."""
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        return db.execute(
+            "select (select count(*) from marts.fct_deals),"
+            " (select count(*) from marts.fct_activities)"
+        ).fetchone()
+
+
 def dbt_build(warehouse_dir: Path) -> dict:
     started = time.perf_counter()
     build = subprocess.Popen(
@@ -114,11 +123,7 @@ def dbt_build(warehouse_dir: Path) -> dict:
     returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     summary = [line for line in stdout.splitlines() if "Done. PASS=" in line]
-    with duckdb.connect(str(warehouse_dir / "bitrix24.duckdb"), read_only=True) as db:
-        deals, activities = db.execute(
-            "select (select count(*) from marts.fct_deals),"
-            " (select count(*) from marts.fct_activities)"
-        ).fetchone()
+    deals, activities = mart_size(warehouse_dir / "bitrix24.duckdb")
     return {
         "deals": deals,
         "activities": activities,
