@@ -36,6 +36,14 @@ named as (
         intervals.exited_at,
         intervals.is_current,
         cast(intervals.days_in_stage as decimal(12, 3)) as days_in_stage,
+        -- metrics.md: latest stay and cumulative time when a deal re-enters a stage
+        intervals.stay_number = max(intervals.stay_number) over (
+            partition by intervals.portal_id, intervals.deal_id, intervals.stage_id
+        ) as is_latest_stay,
+        cast(sum(intervals.days_in_stage) over (
+            partition by intervals.portal_id, intervals.deal_id, intervals.stage_id
+            order by intervals.stay_number
+        ) as decimal(12, 3)) as days_in_stage_cumulative,
         coalesce(deals.is_deleted, false) as is_deal_deleted
     from intervals
     left join stages
