@@ -122,9 +122,11 @@ PAGES = {
     "": "Обзор",
     "sales": "Динамика продаж",
     "funnel": "Воронка",
+    "funnel/UC_WAITING": "Ожидание",
     "managers": "Менеджеры",
     f"managers/{DISMISSED_ID}": "Менеджер",
     "marketing": "Маркетинг",
+    "marketing/ADVERTISING": "Яндекс.Директ",
     "hygiene": "Гигиена CRM",
     "deal-audit": "Аудит сделки",
     "data-trust": "Доверие к данным",
@@ -268,6 +270,31 @@ def test_funnel_names_the_bottleneck_and_lists_the_deals_stuck_longest(browser, 
         stage,
     )
     assert table_rows(page, "Дней в стадии")[0][0] == str(longest)
+    page.close()
+
+
+def test_clicking_a_stage_or_a_source_narrows_the_view_to_it(browser, site_url, marts):
+    page, _, errors = open_page(browser, site_url, "funnel")
+    page.get_by_test_id("DataTable-stages").get_by_text("Ожидание", exact=True).click()
+    page.wait_for_url(re.compile(r".*/funnel/UC_WAITING/?$"))
+    open_deals = one(
+        marts, "select open_deals from marts.mart_funnel_stages where stage_id = 'UC_WAITING'"
+    )
+    expect(big_value(page, "Открытых сделок")).to_contain_text(grouped(open_deals))
+    assert len(page.get_by_test_id("DataTable-deals").locator("tr:has(td)").all()) == 20
+
+    page.goto(site_url + "marketing")
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("DataTable-by_source").get_by_text("Яндекс.Директ", exact=True).click()
+    page.wait_for_url(re.compile(r".*/marketing/ADVERTISING/?$"))
+    leads, revenue = one(
+        marts,
+        "select sum(leads), sum(won_revenue) from marts.mart_marketing_sources"
+        " where source_id = 'ADVERTISING'",
+    )
+    expect(big_value(page, "Лидов")).to_contain_text(grouped(leads))
+    expect(big_value(page, "Выручка, ₽")).to_contain_text(rub(revenue))
+    assert errors == []
     page.close()
 
 
