@@ -18,9 +18,9 @@ import yaml
 from dagster import StaticPartitionsDefinition
 
 from pipelines import config
+from pipelines.bitrix24.pacing import PLANS
 
 PORTAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a folder name and a partition key
-PLANS = ("standard", "enterprise")
 
 
 class PortalsFileError(ValueError):
