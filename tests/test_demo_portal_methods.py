@@ -110,6 +110,26 @@ def test_crm_item_list_speaks_camel_case_with_native_types(demo_portal, portal_d
     assert "fm" not in contacts["result"]["items"][0]  # no multi-fields unless asked for
 
 
+def test_a_deals_legal_entity_is_in_crm_item_list_only(demo_portal, portal_db):
+    """As on a real portal: `mycompanyId` comes from crm.item.list; crm.deal.list has no
+    MYCOMPANY_ID, so a loader on legacy methods alone cannot split deals by legal entity."""
+    items = call(
+        demo_portal,
+        "crm.item.list",
+        {"entityTypeId": 2, "order": {"id": "ASC"}, "select": ["id", "mycompanyId"]},
+    )["result"]["items"]
+    stored = dict(portal_db.execute("select ID, MYCOMPANY_ID from deals order by ID limit 50"))
+    assert {i["id"]: i["mycompanyId"] for i in items} == stored
+    my_companies = {
+        int(c["ID"])
+        for c in call(demo_portal, "crm.company.list", {"filter": {"IS_MY_COMPANY": "Y"}})["result"]
+    }
+    assert set(stored.values()) == my_companies == {1, 2}  # both legal entities sign deals
+    legacy = call(demo_portal, "crm.deal.list", {"select": ["*", "UF_*", "MYCOMPANY_ID"]})
+    assert all("MYCOMPANY_ID" not in row for row in legacy["result"])
+    assert "MYCOMPANY_ID" not in call(demo_portal, "crm.deal.fields")["result"]
+
+
 def test_stage_history_has_strings_and_no_actor(demo_portal, portal_db):
     deal_id = portal_db.execute("select ID from deals where OPPORTUNITY = 28000000").fetchone()[0]
     body = call(

@@ -171,15 +171,19 @@ def test_overview_shows_the_last_thirty_days_against_the_thirty_before(browser, 
 
 
 def test_sales_dynamics_filters_change_the_numbers_to_what_sql_says(browser, site_url, marts):
-    def revenue(basis: str, manager: str | None = None, funnel: str | None = None) -> Decimal:
+    def revenue(
+        basis: str, manager: str | None = None, funnel: str | None = None, entity: str | None = None
+    ) -> Decimal:
         return one(
             marts,
             "select coalesce(sum(won_revenue), 0) from marts.mart_sales_dynamics"
             " where basis = ? and manager_name = coalesce(?, manager_name)"
-            " and funnel_name = coalesce(?, funnel_name)",
+            " and funnel_name = coalesce(?, funnel_name)"
+            " and legal_entity_name = coalesce(?, legal_entity_name)",
             basis,
             manager,
             funnel,
+            entity,
         )
 
     page, _, errors = open_page(browser, site_url, "sales")
@@ -195,6 +199,19 @@ def test_sales_dynamics_filters_change_the_numbers_to_what_sql_says(browser, sit
         ).fetchall()
     ]
     assert [row[:4] for row in table_rows(page, "Проиграно")] == managers
+
+    # the legacy legal entity alone: part of the total, and every listed deal is its
+    legacy = "ООО «Эталон»"
+    choose(page, "Юрлицо", legacy)
+    expect(total).to_contain_text(rub(revenue("period", entity=legacy)), timeout=30_000)
+    assert revenue("period", entity=legacy) not in (0, revenue("period"))
+    entity_column = 2  # №, Сделка, Юрлицо, …
+    deals = page.locator("table:visible", has_text="Цикл, дней").first
+    expect(deals.locator("tr:has(td)").first).to_contain_text(legacy, timeout=30_000)
+    listed = table_rows(page, "Цикл, дней")
+    assert listed and {row[entity_column] for row in listed} == {legacy}
+    choose(page, "Юрлицо", "Все юрлица")
+    expect(total).to_contain_text(rub(revenue("period")), timeout=30_000)
 
     dismissed = one(
         marts, "select manager_name from marts.dim_managers where manager_id = ?", DISMISSED_ID

@@ -39,6 +39,15 @@ ENTITIES: dict[str, Entity] = {
         modified="DATE_MODIFY",
         moves_table="deal_moves_observed",
     ),
+    # A deal's legal entity («моя компания») is only in the universal crm.item.list, as
+    # mycompanyId; the legacy crm.deal.list never got it.
+    "deal_legal_entities": Entity(
+        "crm.item.list",
+        key="id",
+        params={"entityTypeId": 2, "select": ["id", "mycompanyId", "updatedTime"]},
+        wrapper="items",
+        modified="updatedTime",
+    ),
     "leads": Entity(
         "crm.lead.list",
         params=WITH_CONTACT_FIELDS,
@@ -161,4 +170,8 @@ STATUS_FIELDS = [
     "COLOR",
     "SEMANTICS",
 ]
-DECLARED_COLUMNS = {"deals": DEAL_FIELDS, "statuses": STATUS_FIELDS}
+DECLARED_COLUMNS = {
+    "deals": DEAL_FIELDS,
+    "statuses": STATUS_FIELDS,
+    "deal_legal_entities": ["id", "mycompanyId", "updatedTime"],
+}

@@ -61,7 +61,8 @@ LEAD_STATUSES = [
     ("JUNK", "Некачественный", "F"),
 ]
 UTM = {"ADVERTISING": ("yandex", "cpc", "spa_moscow"), "WEB": ("site", "organic", None)}
-MY_COMPANIES = [(1, "ООО «Альтера»"), (2, "ООО «Эталон»")]
+ALTERA, ETALON = 1, 2
+MY_COMPANIES = [(ALTERA, "ООО «Альтера»"), (ETALON, "ООО «Эталон»")]
 
 
 @dataclass

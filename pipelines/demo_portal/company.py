@@ -21,6 +21,7 @@ from .fields import (
     CONTACT,
     CURRENCY,
     DEAL,
+    DEAL_ITEM_ONLY,
     DEAL_STAGE_HISTORY,
     DEPARTMENT,
     LEAD,
@@ -30,7 +31,7 @@ from .fields import (
 )
 
 TABLES = {
-    "deals": list(DEAL),
+    "deals": [*DEAL, *DEAL_ITEM_ONLY],
     "leads": list(LEAD),
     "contacts": list(CONTACT),
     "companies": list(COMPANY),
@@ -44,7 +45,7 @@ TABLES = {
     "calls": list(CALL),
 }
 # Bump when the generated data changes, so stale portal files are made anew.
-GENERATOR_VERSION = "8"
+GENERATOR_VERSION = "9"
 OPEN_LINE_SESSIONS_PER_SCALE = 450
 ACTIVITY_CHUNK = 20_000  # deals whose activities are built and written together
 MISSED_CALLS_PER_SCALE = 60

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .clients import UTM
+from .clients import ALTERA, ETALON, UTM
 from .clock import PORTAL_TZ, TODAY, to_epoch
 from .org import (
     ADDRESS_FIELD,
@@ -219,6 +219,18 @@ def history_rows(deals: list[Deal], semantics: dict[str, str | None]) -> Iterato
     )
 
 
+def legal_entity(deal: Deal) -> int:
+    """Which of the two "my companies" a deal is signed by (demo-company.md): the legacy
+    funnel's deals are Эталон's, and so is a third of the main funnel's before 2024, when
+    contracts still went out on the old entity while leads came in on Альтера."""
+    if deal.category_id == 1:
+        return ETALON
+    legacy_era = deal.category_id == 0 and deal.created_at.year < 2024
+    if legacy_era and deal.id % 3 == 0 and deal.title not in STORY_TITLES:
+        return ETALON
+    return ALTERA
+
+
 def deal_row(
     deal: Deal,
     semantics: dict[str, str | None],
@@ -274,4 +286,5 @@ def deal_row(
         OBJECT_TYPE_FIELD: deal.object_type,
         ADDRESS_FIELD: f"Московская область, участок {deal.id}",
         MEASURED_ON_FIELD: measured.isoformat() if measured else None,
+        "MYCOMPANY_ID": legal_entity(deal),
     }

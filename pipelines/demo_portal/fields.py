@@ -59,6 +59,8 @@ DEAL = _fields(
     ("UF_CRM_1673522405", "string", "Адрес объекта"),
     ("UF_CRM_1673522460", "date", "Дата замера"),
 )
+# Fields a deal has that only crm.item.list shows: the legacy crm.deal.* methods never got them.
+DEAL_ITEM_ONLY = _fields(("MYCOMPANY_ID", "int", "Реквизиты вашей компании"))
 
 STATUS = _fields(
     ("ID", "id", "ID"),

@@ -8,13 +8,13 @@ import sqlite3
 from typing import Any
 
 from .errors import ApiError
-from .fields import COMPANY, CONTACT, DEAL, LEAD, Field
+from .fields import COMPANY, CONTACT, DEAL, DEAL_ITEM_ONLY, LEAD, Field
 from .listing import list_page
 from .params import param
 
 ENTITIES = {
     1: ("leads", LEAD),
-    2: ("deals", DEAL),
+    2: ("deals", DEAL | DEAL_ITEM_ONLY),
     3: ("contacts", CONTACT),
     4: ("companies", COMPANY),
 }

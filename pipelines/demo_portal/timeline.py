@@ -12,7 +12,7 @@ import random
 import sqlite3
 from datetime import datetime, timedelta
 
-from . import org
+from . import clients, org
 from .clock import PORTAL_TZ
 from .deals import MEAN_STAY_DAYS
 
@@ -276,6 +276,7 @@ def _convert_lead(db: sqlite3.Connection, rng: random.Random, lead: tuple, at: i
             "UTM_CAMPAIGN": utm_campaign,
             "LAST_ACTIVITY_TIME": at,
             org.OBJECT_TYPE_FIELD: rng.randint(1, len(org.OBJECT_TYPES)),
+            "MYCOMPANY_ID": clients.ALTERA,
         },
     )
     _insert(

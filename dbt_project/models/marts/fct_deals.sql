@@ -30,6 +30,21 @@ sources as (
 
 ),
 
+legal_entities as (
+
+    select
+        deals.portal_id,
+        deals.deal_id,
+        deals.legal_entity_id,
+        companies.company_name as legal_entity_name
+    from {{ ref('stg_bitrix24__deal_legal_entities') }} as deals
+    left join {{ ref('stg_bitrix24__companies') }} as companies
+        on
+            deals.portal_id = companies.portal_id
+            and deals.legal_entity_id = companies.company_id
+
+),
+
 moves as (
 
     select * from {{ ref('int_deal_stage_moves') }}
@@ -124,6 +139,8 @@ lifecycle as (
         deals.lead_id,
         deals.contact_id,
         deals.company_id,
+        legal_entities.legal_entity_id,
+        coalesce(legal_entities.legal_entity_name, 'Юрлицо не указано') as legal_entity_name,
         deals.source_id,
         coalesce(sources.status_name, 'Источник неизвестен') as source_name,
         deals.utm_source,
@@ -171,6 +188,10 @@ lifecycle as (
         on
             deals.portal_id = sources.portal_id
             and deals.source_id = sources.status_id
+    left join legal_entities
+        on
+            deals.portal_id = legal_entities.portal_id
+            and deals.deal_id = legal_entities.deal_id
     left join closing_moves
         on
             deals.portal_id = closing_moves.portal_id
@@ -205,6 +226,8 @@ flagged as (
         lead_id,
         contact_id,
         company_id,
+        legal_entity_id,
+        legal_entity_name,
         source_id,
         source_name,
         utm_source,

@@ -1,5 +1,5 @@
 {#-
-    Sales dynamics per portal-local day, funnel and manager, in both readings (metrics.md):
+    Sales dynamics per portal-local day, legal entity, funnel and manager, in both readings (metrics.md):
     - basis 'period': won and lost deals on the day they closed (the move into a final stage);
     - basis 'cohort': deals on the day they were created, with how they stand now.
     Reports pick one basis and sum days into weeks or months. Deleted deals are left out.
@@ -25,6 +25,7 @@ dated as (
         portal_id,
         'period' as basis,
         closed_date as date_day,
+        legal_entity_name,
         funnel_id,
         funnel_name,
         manager_id,
@@ -39,6 +40,7 @@ dated as (
         portal_id,
         'cohort' as basis,
         created_date as date_day,
+        legal_entity_name,
         funnel_id,
         funnel_name,
         manager_id,
@@ -54,6 +56,7 @@ daily as (
         dated.portal_id,
         dated.basis,
         dated.date_day,
+        dated.legal_entity_name,
         dated.funnel_id,
         dated.funnel_name,
         dated.manager_id,
@@ -84,6 +87,7 @@ daily as (
         dated.portal_id,
         dated.basis,
         dated.date_day,
+        dated.legal_entity_name,
         dated.funnel_id,
         dated.funnel_name,
         dated.manager_id,
