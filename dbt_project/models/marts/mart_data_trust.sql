@@ -78,13 +78,16 @@ trust as (
         last_census.counted_at,
         last_census.api_total,
         live_rows.live_rows,
+        live_rows.live_rows_at_census,
         coalesce(deletions.deleted_noticed, 0) as deleted_noticed,
         deletions.last_delete_noticed_at,
         cast(
             {{ datediff_seconds('last_read.last_read_at', 'clock.as_of_at') }} / 3600
             as decimal(12, 1)
         ) as hours_since_read,
-        coalesce(last_census.api_total = live_rows.live_rows, true) as is_total_matching,
+        -- as of the census, as mart_reconciliation compares: later loads add what it never saw
+        coalesce(last_census.api_total = live_rows.live_rows_at_census, true)
+            as is_total_matching,
         clock.as_of_at as portal_clock_at
     from last_read
     left join last_census

@@ -1,5 +1,7 @@
 {#-
-    The warehouse beside the CRM (metrics.md, reconciliation). Two kinds of check:
+    The warehouse beside the CRM (metrics.md, reconciliation), as of the latest census run
+    (int_latest_census): records created or changed after it began were read by later loads
+    and are not what the census saw, so they are left out. Two kinds of check:
     - each deal as the latest census listed it (stage semantic, amount, currency) against the
       warehouse's live deal; one row per deal that differs, named by its id;
     - each list's total as the portal counted it on the latest census run against the live
@@ -23,10 +25,10 @@ census as (
 
 ),
 
-counted_portals as (
+-- a portal never counted has nothing to be compared with yet
+latest_census as (
 
-    -- a portal never counted has nothing to be compared with yet
-    select distinct portal_id from census
+    select * from {{ ref('int_latest_census') }}
 
 ),
 
@@ -34,16 +36,6 @@ audit as (
 
     select * from {{ ref('stg_bitrix24__extraction_audit') }}
     where api_total is not null
-
-),
-
-latest_census_run as (
-
-    select
-        portal_id,
-        max(load_id) as load_id
-    from audit
-    group by portal_id
 
 ),
 
@@ -68,10 +60,11 @@ deal_differences as (
         on
             census.portal_id = deals.portal_id
             and census.deal_id = deals.deal_id
+    inner join latest_census
+        on coalesce(census.portal_id, deals.portal_id) = latest_census.portal_id
     where
-        coalesce(census.portal_id, deals.portal_id) in (
-            select counted_portals.portal_id from counted_portals
-        )
+        -- created or changed since the census: a later load read it, the census did not
+        coalesce(deals.modified_at <= latest_census.census_at, true)
         and (
             census.deal_id is null
             or deals.deal_id is null
@@ -97,17 +90,18 @@ total_differences as (
         cast(null as bigint) as deal_id,
         'list total differs' as difference,
         cast(audit.api_total as decimal(18, 2)) as crm_value,
-        cast(coalesce(live_rows.live_rows, 0) as decimal(18, 2)) as warehouse_value
+        cast(live_rows.live_rows_at_census as decimal(18, 2)) as warehouse_value
     from audit
-    inner join latest_census_run
+    inner join latest_census
         on
-            audit.portal_id = latest_census_run.portal_id
-            and audit.load_id = latest_census_run.load_id
+            audit.portal_id = latest_census.portal_id
+            and audit.load_id = latest_census.census_load_id
     inner join live_rows
         on
             audit.portal_id = live_rows.portal_id
             and audit.entity = live_rows.entity
-    where audit.api_total != coalesce(live_rows.live_rows, 0)
+    -- null: a list with no creation time, loaded again since the census (not comparable)
+    where audit.api_total != live_rows.live_rows_at_census
 
 ),
 
