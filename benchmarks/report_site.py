@@ -47,6 +47,7 @@ def step(name: str, env: dict[str, str]) -> dict:
 
 def measure_site(published: Path) -> dict:
     env = report_site.environment(published)
+    report_site.clear_site()
     steps = {name: step(name, env) for name in report_site.STEPS}
     files = [p for p in report_site.SITE_DIR.rglob("*") if p.is_file()]
     data = [p for p in files if p.suffix == ".parquet"]

@@ -5,6 +5,7 @@ with an error box.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,15 @@ def environment(published: Path) -> dict[str, str]:
     }
 
 
+def clear_site() -> None:
+    """Evidence adds each build's data under a new hash and never removes the old: start from
+    nothing, so the site ships only this build's data (and no record deleted since)."""
+    shutil.rmtree(SITE_DIR, ignore_errors=True)
+
+
 def build(published: Path | None = None) -> Path:
     env = environment(published or config.published_path())
+    clear_site()
     for step in STEPS:
         subprocess.run(["npm", "run", "--silent", step], cwd=EVIDENCE_DIR, env=env, check=True)
     return SITE_DIR

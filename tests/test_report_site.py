@@ -43,8 +43,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+STALE = report_site.SITE_DIR / "data" / "bitrix24" / "fct_deals" / "0ld" / "fct_deals.parquet"
+
+
 @pytest.fixture(scope="module")
 def site(built_warehouse: Path) -> Path:
+    # what an earlier build leaves behind: another day's data under another hash
+    STALE.parent.mkdir(parents=True, exist_ok=True)
+    STALE.write_bytes(b"yesterday's deals")
     return report_site.build(built_warehouse)
 
 
@@ -380,6 +386,16 @@ def test_the_webhook_secret_is_nowhere_in_the_site(site):
     assert any(path.suffix == ".parquet" for path in files)  # the data is in there to search
     leaks = [path for path in files if DEFAULT_SECRET.encode() in path.read_bytes()]
     assert leaks == []
+
+
+def test_the_site_ships_one_copy_of_each_query_result(site):
+    """Evidence keeps every earlier build's data under its own hash: a rebuild must not ship
+    them (they are dead weight, and may hold records deleted since)."""
+    assert not STALE.exists()
+    copies: dict[str, int] = {}
+    for parquet in site.glob("data/bitrix24/*/*/*.parquet"):
+        copies[parquet.parent.parent.name] = copies.get(parquet.parent.parent.name, 0) + 1
+    assert copies and set(copies.values()) == {1}, copies
 
 
 def test_the_offline_duckdb_wasm_pin_and_patch_are_installed():
