@@ -22,18 +22,15 @@ census as (
 
     select * from {{ ref('int_latest_census') }}
 
-),
-
-counts as (
-{%- for entity, (model, live, created) in counted.items() %}
-
+)
+{% for entity, (model, live, created) in counted.items() %}
     select
         records.portal_id,
         '{{ entity }}' as entity,
         count(*) as live_rows,
-        {%- if created %}
+        {% if created -%}
             count(case when records.{{ created }} <= census.census_at then 1 end)
-        {%- else %}
+        {%- else -%}
             case when bool_and(census.is_latest_load) then count(*) end
         {%- endif %} as live_rows_at_census
     from {{ ref(model) }} as records
@@ -42,7 +39,3 @@ counts as (
     group by records.portal_id
     {{ 'union all' if not loop.last }}
 {%- endfor %}
-
-)
-
-select * from counts
