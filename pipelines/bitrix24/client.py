@@ -104,11 +104,16 @@ class Bitrix24Client:
             reset_at = _operating_reset_at(response)
             if reset_at is None:
                 return _envelope(about, response)
-            # The method spent its processing budget: wait for the oldest minute to expire.
-            pause = min(max(reset_at - time.time(), 0) + 1, MAX_OPERATING_WAIT)
-            time.sleep(pause)
-            self.operating_waited += pause
+            self._wait_operating({"time": {"operating_reset_at": reset_at}})
         return _envelope(about, response)
+
+    def _wait_operating(self, error: dict[str, Any]) -> None:
+        """The method spent its processing budget: wait for the oldest minute to expire, at
+        `operating_reset_at` when the portal names it (some installs do not: a minute)."""
+        reset_at = (error.get("time") or {}).get("operating_reset_at") or time.time() + 60
+        pause = min(max(float(reset_at) - time.time(), 0) + 1, MAX_OPERATING_WAIT)
+        time.sleep(pause)
+        self.operating_waited += pause
 
     def _authorized(self, params: dict[str, Any] | None) -> dict[str, Any]:
         if not self.oauth:
@@ -144,7 +149,7 @@ class Bitrix24Client:
         """
         params = dict(params or {})
         base_filter = dict(params.pop("filter", {}))
-        last_id = start_after
+        last_id, waits = start_after, 0
         while True:
             commands = {}
             for k in range(BATCH_SIZE):
@@ -165,6 +170,14 @@ class Bitrix24Client:
                 page = results.get(key)
                 if page is None:
                     error = errors.get(key) or {}
+                    if error.get("error") == "OPERATION_TIME_LIMIT" and waits < OPERATING_RETRIES:
+                        # The list's processing budget ran out mid-batch: the pages before
+                        # this one are read; wait for the oldest minute to expire, then go
+                        # on after the last row received.
+                        waits += 1
+                        self.retries[tally or method] += 1
+                        self._wait_operating(error)
+                        break
                     raise Bitrix24Error(
                         f"{method}: {error.get('error') or 'batch failed'}: "
                         f"{error.get('error_description', '')}".rstrip(": ")
@@ -175,6 +188,7 @@ class Bitrix24Client:
                 if len(rows) < PAGE_SIZE:
                     return  # a short page ends the list; later commands in the batch are void
                 last_id = int(rows[-1][id_field])
+                waits = 0
 
     def portal_time(self) -> str:
         """The portal's own clock (`server.time`), asked once per client: the moment this
