@@ -60,6 +60,29 @@ def test_the_operating_limit_blocks_a_method_with_429_until_reset(start_portal):
     assert inner["result"]["result_error"]["a"]["error"] == "OPERATION_TIME_LIMIT"
 
 
+def test_blocked_time_runs_from_the_first_refusal_until_a_call_is_let_through():
+    budget = limits.OperatingBudget(limit_seconds=1.0, bucket_seconds=1)
+    budget.check("crm.deal.list")
+    assert budget.blocked_seconds() == 0
+    budget.spend("crm.deal.list", 1.5)
+    with pytest.raises(limits.ApiError):
+        budget.check("crm.deal.list")
+    time.sleep(0.3)
+    assert 0.3 <= budget.blocked_seconds() < 1  # still refused: counted up to now
+    deadline = time.monotonic() + 15
+    while True:  # ten one-second buckets: let through once the spent one leaves the window
+        try:
+            budget.check("crm.deal.list")
+            break
+        except limits.ApiError:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    blocked = budget.blocked_seconds()
+    assert 8 <= blocked <= 12
+    time.sleep(0.2)
+    assert budget.blocked_seconds() == blocked  # let through: the clock stopped
+
+
 @pytest.mark.parametrize(
     ("spec", "status", "content_type"),
     [

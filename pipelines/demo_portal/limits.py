@@ -91,6 +91,9 @@ class OperatingBudget:
         self.limit, self.buckets, self.bucket_seconds = limit_seconds, buckets, bucket_seconds
         self._spent: dict[str, deque[tuple[int, float]]] = defaultdict(deque)
         self._lock = threading.Lock()
+        # how long methods stayed refused: from the first 429 to the next call let through
+        self._blocked_since: dict[str, float] = {}
+        self._blocked_total = 0.0
 
     def _window(self, method: str) -> deque[tuple[int, float]]:
         spent, oldest = (
@@ -112,19 +115,32 @@ class OperatingBudget:
             first = spent[0][0] if spent else int(time.time()) // self.bucket_seconds
             return (first + self.buckets) * self.bucket_seconds
 
+    def blocked_seconds(self) -> float:
+        """Seconds any method spent refused so far, a refusal still running counted to now."""
+        with self._lock:
+            now = time.monotonic()
+            return self._blocked_total + sum(now - t for t in self._blocked_since.values())
+
     def check(self, method: str) -> None:
-        if self.used(method) >= self.limit:
-            raise ApiError(
-                429,
-                "OPERATION_TIME_LIMIT",
-                "Method is blocked due to operation time limit.",
-                extra={
-                    "time": {
-                        "operating_reset_at": self.reset_at(method),
-                        "operating": self.used(method),
-                    }
-                },
-            )
+        if self.used(method) < self.limit:
+            with self._lock:
+                since = self._blocked_since.pop(method, None)
+                if since is not None:
+                    self._blocked_total += time.monotonic() - since
+            return
+        with self._lock:
+            self._blocked_since.setdefault(method, time.monotonic())
+        raise ApiError(
+            429,
+            "OPERATION_TIME_LIMIT",
+            "Method is blocked due to operation time limit.",
+            extra={
+                "time": {
+                    "operating_reset_at": self.reset_at(method),
+                    "operating": self.used(method),
+                }
+            },
+        )
 
     def spend(self, method: str, seconds: float) -> None:
         with self._lock:
