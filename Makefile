@@ -20,7 +20,7 @@ DBT := $(VENV)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 EVIDENCE := reports_evidence
 
-.PHONY: help install demo load transform report preview dev doctor lint test bench bench-compare browser clean
+.PHONY: help install demo load transform report preview dev doctor lint test bench browser clean
 
 help:
 	@echo "make demo       install, load the demo portal, build the marts and the report site"
@@ -31,8 +31,8 @@ help:
 	@echo "make report     build the Evidence site from the published copy"
 	@echo "make preview    serve the built site on http://127.0.0.1:3000"
 	@echo "make dev        dagster dev on http://127.0.0.1:3001"
-	@echo "make bench      measurements into benchmarks/results/ (SCALE=1 by default)"
-	@echo "make bench-compare  keyset vs fast-bitrix24 vs offset at scale 40, and who-moved accuracy (~45 min)"
+	@echo "make bench      the product against its peers and limits: SCALE=small (default, minutes),"
+	@echo "                medium (~100k deals, ~1 h) or large (~1M deals, hours); benchmarks/results/"
 
 # --- installation --------------------------------------------------------------------------
 
@@ -102,16 +102,9 @@ lint: $(VENV)/.installed
 test: install browser dbt_project/target/manifest.json $(DAGSTER_HOME)/dagster.yaml lint
 	$(VENV)/pytest
 
-SCALE ?= 1
-bench: $(VENV)/.installed
-	$(VENV)/python -m benchmarks.demo_portal --scale $(SCALE)
-	$(VENV)/python -m benchmarks.extraction --scale $(SCALE)
-	$(VENV)/python -m benchmarks.transform --scale $(SCALE)
-	$(VENV)/python -m benchmarks.report_site --scale $(SCALE)
-
-bench-compare: $(VENV)/.installed
-	$(VENV)/python -m benchmarks.clients --scale 40 --budget 300
-	$(VENV)/python -m benchmarks.mover_accuracy --scale 10 --days 2
+SCALE ?= small
+bench: install
+	$(VENV)/python -m benchmarks.suite --scale $(SCALE)
 
 clean:
 	rm -rf $(WAREHOUSE_DIR) $(EVIDENCE)/build $(EVIDENCE)/.evidence/template dbt_project/target test-results
