@@ -13,6 +13,26 @@ from pipelines import config
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def build_reconciliation(tmp_path: Path) -> subprocess.CompletedProcess:
+    """dbt build of the reconciliation and all it reads, on the configured warehouse."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--select",
+            "+mart_reconciliation+",
+            "--project-dir",
+            str(ROOT / "dbt_project"),
+            "--profiles-dir",
+            str(ROOT / "dbt_project"),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_a_lost_row_and_a_wrong_amount_fail_the_build_naming_both_deals(
     built_warehouse, tmp_path, monkeypatch
 ):
@@ -30,22 +50,7 @@ def test_a_lost_row_and_a_wrong_amount_fail_the_build_naming_both_deals(
         )
     monkeypatch.setenv("WAREHOUSE_DIR", str(tmp_path))
 
-    build = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--select",
-            "+mart_reconciliation+",
-            "--project-dir",
-            str(ROOT / "dbt_project"),
-            "--profiles-dir",
-            str(ROOT / "dbt_project"),
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    build = build_reconciliation(tmp_path)
     assert build.returncode != 0
     assert "assert_reconciliation_has_no_differences" in build.stdout
 
@@ -69,22 +74,7 @@ def test_loads_after_the_census_still_reconcile_as_of_the_census(start_portal, l
     assert day["deals created"] > 0 and day["deal moves"] > 0
     run(progress=None)  # a refresh: no census
 
-    build = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--select",
-            "+mart_reconciliation+",
-            "--project-dir",
-            str(ROOT / "dbt_project"),
-            "--profiles-dir",
-            str(ROOT / "dbt_project"),
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    build = build_reconciliation(tmp_path)
     assert build.returncode == 0, build.stdout[-3000:]
     with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
         assert db.execute("select count(*) from marts.mart_reconciliation").fetchone()[0] == 0
