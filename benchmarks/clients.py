@@ -81,12 +81,12 @@ def offset_pages(webhook: str, method: str, collect: bool = False) -> list[int] 
     return ids if collect else None
 
 
+OURS, GET_ALL, OFFSET = "keyset batches (this project)", "fast-bitrix24 get_all", "offset pages"
 READERS: dict[str, Reader] = {
-    "keyset batches (this project)": keyset_batches,
-    "fast-bitrix24 get_all": fast_bitrix24_get_all,
-    "offset pages": offset_pages,
+    OURS: keyset_batches,
+    GET_ALL: fast_bitrix24_get_all,
+    OFFSET: offset_pages,
 }
-OURS = "keyset batches (this project)"
 
 
 class PeakMemory:

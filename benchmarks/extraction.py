@@ -11,13 +11,19 @@ import resource
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import duckdb
 
+from benchmarks.clients import CEILING_ROWS_PER_REQUEST
 from benchmarks.results import save
 from pipelines.bitrix24.settings import ENTITIES
 
-CEILING_ROWS_PER_REQUEST = 2500
+
+def raw_rows(warehouse: Path) -> int:
+    """Rows in every raw table the extractor loads."""
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        return sum(db.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in ENTITIES)
 
 
 def measure(scale: float) -> dict:
@@ -49,8 +55,7 @@ def measure(scale: float) -> dict:
                         "requests": portal.requests_served - before,
                     }
                 )
-        with duckdb.connect(str(config.warehouse_path()), read_only=True) as db:
-            rows = sum(db.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in ENTITIES)
+        rows = raw_rows(config.warehouse_path())
     first = runs[0]
     return {
         "scale": scale,

@@ -34,6 +34,7 @@ from pathlib import Path
 import requests
 
 from benchmarks import clients, summary
+from benchmarks.extraction import raw_rows
 from benchmarks.results import save_suite
 from benchmarks.transform import dbt_build
 
@@ -48,15 +49,6 @@ def _environment(warehouse_dir: Path, **extra: str) -> None:
     os.environ.update(extra)
     for name in ("BITRIX24_WEBHOOK_URL", "BITRIX24_CLIENT_ENDPOINT", "BITRIX24_PORTALS_FILE"):
         os.environ.pop(name, None)
-
-
-def _raw_rows(warehouse: Path) -> int:
-    import duckdb
-
-    from pipelines.bitrix24.settings import ENTITIES
-
-    with duckdb.connect(str(warehouse), read_only=True) as db:
-        return sum(db.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in ENTITIES)
 
 
 def pipeline_runs(warehouse_dir: Path, portal_file: Path) -> dict:
@@ -81,7 +73,7 @@ def pipeline_runs(warehouse_dir: Path, portal_file: Path) -> dict:
     runs = []
     with DemoPortal(portal_file) as portal:  # no server limits: how fast this machine loads
         runs.append(one(portal, "first load, every entity, with a delete census", True))
-    loaded = _raw_rows(config.warehouse_path())
+    loaded = raw_rows(config.warehouse_path())
     os.environ["BITRIX24_PLAN"] = "standard"
     with DemoPortal(portal_file, **clients.REAL_LIMITS) as portal:
         runs.append(one(portal, "incremental, nothing new"))

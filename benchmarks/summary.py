@@ -2,7 +2,7 @@
 
 from typing import Any
 
-OURS, GET_ALL, OFFSET = "keyset batches (this project)", "fast-bitrix24 get_all", "offset pages"
+from benchmarks.clients import GET_ALL, OFFSET, OURS
 
 
 def _peer(size: dict, reader: str, method: str) -> dict:
